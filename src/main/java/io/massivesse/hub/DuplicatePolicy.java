@@ -1,0 +1,13 @@
+package io.massivesse.hub;
+
+/** What a new connection does to the user's connections already open. */
+public enum DuplicatePolicy {
+    /** The older connection gets {@code event: replaced} and is closed (the original service's behaviour). */
+    REPLACE,
+    /** Up to the per-user limit, connections share the user's events. */
+    ALLOW;
+
+    public static DuplicatePolicy parse(String value) {
+        return valueOf(value.trim().toUpperCase());
+    }
+}

@@ -1,0 +1,220 @@
+package io.massivesse.hub;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.massivesse.push.ApiException;
+import io.massivesse.push.SseFrames;
+import io.massivesse.push.Update;
+
+/**
+ * This node's connections, by user, and the fan-out of events to them. Plain Java so the
+ * logic is unit-tested without a server; {@code LocalHub} makes it the application's bean.
+ */
+public class Hub {
+
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+
+    /** Below this many users a broadcast runs on the calling thread; above, over all cores. */
+    private static final long PARALLEL_THRESHOLD = 2048;
+
+    private final HubSettings settings;
+    private final Executor writers;
+    private final ConcurrentHashMap<String, Subscriber[]> byUser = new ConcurrentHashMap<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong serials = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    /** One event at a time, so every connection sees this node's events in the same order. */
+    private final ReentrantLock dispatch = new ReentrantLock();
+    private final ScheduledExecutorService heartbeat;
+
+    public Hub(HubSettings settings) {
+        this(settings, WriterThreads.create());
+    }
+
+    Hub(HubSettings settings, Executor writers) {
+        this.settings = settings;
+        this.writers = writers;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "sse-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        heartbeat.scheduleAtFixedRate(this::beat, settings.heartbeatSeconds(), settings.heartbeatSeconds(), TimeUnit.SECONDS);
+    }
+
+    public HubSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Opens a subscriber for the user and registers it; the connected frame is its first.
+     *
+     * @throws ApiException 503 at this node's capacity, 429 over the per-user limit
+     */
+    public Subscriber subscribe(String userId, EventStream stream) {
+        if (active.incrementAndGet() > settings.maxConnections()) {
+            active.decrementAndGet();
+            throw new ApiException(503, "this node is at its connection capacity (" + settings.maxConnections()
+                    + "); retry, possibly on another node", 5);
+        }
+        Subscriber subscriber = new Subscriber(userId, serials.incrementAndGet(), stream, settings.bufferSize(),
+                writers, this::unregister);
+        byte[] connected = SseFrames.control("connected", connectedJson(userId), settings.retryMillis());
+        List<Subscriber> displaced = new ArrayList<>();
+        boolean[] refused = {false};
+        dispatch.lock();
+        try {
+            byUser.compute(userId, (user, current) -> {
+                if (current != null && settings.duplicatePolicy() == DuplicatePolicy.ALLOW
+                        && current.length >= settings.maxConnectionsPerUser()) {
+                    refused[0] = true;
+                    return current;
+                }
+                if (current == null) {
+                    return new Subscriber[] {subscriber};
+                }
+                if (settings.duplicatePolicy() == DuplicatePolicy.REPLACE) {
+                    displaced.addAll(Arrays.asList(current));
+                    return new Subscriber[] {subscriber};
+                }
+                Subscriber[] grown = Arrays.copyOf(current, current.length + 1);
+                grown[current.length] = subscriber;
+                return grown;
+            });
+        } finally {
+            dispatch.unlock();
+        }
+        if (refused[0]) {
+            active.decrementAndGet();
+            throw new ApiException(429, "user " + userId + " already has " + settings.maxConnectionsPerUser()
+                    + " connections on this node");
+        }
+        // Events that arrive from here on queue behind the connected frame, which goes out first.
+        subscriber.start(connected);
+        for (Subscriber old : displaced) {
+            old.closeAfter(SseFrames.control("replaced", replacedJson(userId), null), CloseReason.REPLACED);
+        }
+        LOG.fine(() -> "connect " + subscriber + " active=" + active.get());
+        return subscriber;
+    }
+
+    /** Hands an event to every matching local connection. Never blocks on a client. */
+    public void deliver(Update update) {
+        byte[] frame = SseFrames.event(update);
+        dispatch.lock();
+        try {
+            if (update.isBroadcast()) {
+                byUser.forEachValue(PARALLEL_THRESHOLD, subscribers -> offerAll(subscribers, frame));
+            } else {
+                Subscriber[] subscribers = byUser.get(update.userId());
+                if (subscribers != null) {
+                    offerAll(subscribers, frame);
+                }
+            }
+        } finally {
+            dispatch.unlock();
+        }
+    }
+
+    private void offerAll(Subscriber[] subscribers, byte[] frame) {
+        int count = 0;
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.offer(frame)) {
+                count++;
+            }
+        }
+        delivered.addAndGet(count);
+    }
+
+    /** Connections open on this node now. */
+    public int activeConnections() {
+        return active.get();
+    }
+
+    /** Frames of events handed to connection queues so far. */
+    public long deliveredCount() {
+        return delivered.get();
+    }
+
+    /** The user's open connections on this node (a snapshot). */
+    public List<Subscriber> connectionsOf(String userId) {
+        Subscriber[] subscribers = byUser.get(userId);
+        return subscribers == null ? List.of() : List.of(subscribers);
+    }
+
+    /** Ends every stream with {@code event: server-shutdown} and stops the heartbeat. */
+    public void shutdown() {
+        heartbeat.shutdownNow();
+        byte[] goodbye = SseFrames.control("server-shutdown", "{\"node\":" + quote(settings.nodeId()) + "}",
+                settings.retryMillis());
+        byUser.forEachValue(Long.MAX_VALUE, subscribers -> {
+            for (Subscriber subscriber : subscribers) {
+                subscriber.closeAfter(goodbye, CloseReason.SHUTDOWN);
+            }
+        });
+    }
+
+    /** Called once per subscriber, when it closes; a replaced one has already left the map. */
+    private void unregister(Subscriber subscriber, CloseReason reason) {
+        byUser.computeIfPresent(subscriber.userId(), (user, current) -> {
+            int index = Arrays.asList(current).indexOf(subscriber);
+            if (index < 0) {
+                return current;
+            }
+            if (current.length == 1) {
+                return null;
+            }
+            Subscriber[] shrunk = new Subscriber[current.length - 1];
+            System.arraycopy(current, 0, shrunk, 0, index);
+            System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
+            return shrunk;
+        });
+        active.decrementAndGet();
+        LOG.fine(() -> "disconnect " + subscriber + " reason=" + reason + " active=" + active.get());
+    }
+
+    /** Heartbeat tick: a ping to every stream (which also finds clients that vanished) and the slow-consumer check. */
+    private void beat() {
+        try {
+            long now = System.nanoTime();
+            long slowNanos = TimeUnit.SECONDS.toNanos(settings.slowConsumerSeconds());
+            byUser.forEachValue(PARALLEL_THRESHOLD, subscribers -> {
+                for (Subscriber subscriber : subscribers) {
+                    if (subscriber.fullLongerThan(slowNanos, now)) {
+                        subscriber.close(CloseReason.SLOW_CONSUMER);
+                    } else {
+                        subscriber.offer(SseFrames.PING);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            // A failed tick must not cancel the schedule.
+            LOG.log(Level.WARNING, "heartbeat tick failed", e);
+        }
+    }
+
+    private String connectedJson(String userId) {
+        return "{\"userId\":" + quote(userId) + ",\"node\":" + quote(settings.nodeId()) + "}";
+    }
+
+    private String replacedJson(String userId) {
+        return "{\"userId\":" + quote(userId) + ",\"reason\":\"a newer connection of this user replaced this one\"}";
+    }
+
+    /** User and node ids are validated to a safe alphabet; quoting is all JSON needs for them. */
+    private static String quote(String safe) {
+        return "\"" + safe + "\"";
+    }
+}

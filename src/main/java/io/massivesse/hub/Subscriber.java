@@ -1,0 +1,213 @@
+package io.massivesse.hub;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One open SSE connection: a bounded queue of encoded frames, drained in order by a writer
+ * thread started only while there is something to write. Offering never blocks, so a
+ * broadcast never waits on this client; a full queue drops its oldest frame.
+ */
+public final class Subscriber {
+
+    private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
+
+    /** Frames written per flush: enough to amortise the flush, small enough to notice a close soon. */
+    private static final int BATCH = 64;
+
+    private final String userId;
+    private final long serial;
+    private final EventStream stream;
+    private final int capacity;
+    private final Executor writers;
+    private final BiConsumer<Subscriber, CloseReason> onClosed;
+    private final long openedAt = System.currentTimeMillis();
+
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** Until the stream is open, frames only queue: nothing may be written before the first frame. */
+    private boolean started;
+    private boolean draining;
+    private CloseReason closeReason;
+    private boolean streamClosed;
+    private long fullSinceNanos;
+    private long dropped;
+
+    Subscriber(String userId, long serial, EventStream stream, int capacity, Executor writers,
+               BiConsumer<Subscriber, CloseReason> onClosed) {
+        this.userId = userId;
+        this.serial = serial;
+        this.stream = stream;
+        this.capacity = capacity;
+        this.writers = writers;
+        this.onClosed = onClosed;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    /** Node-local connection number: orders a user's connections by age. */
+    public long serial() {
+        return serial;
+    }
+
+    public long openedAt() {
+        return openedAt;
+    }
+
+    /**
+     * Queues a frame for this client without blocking.
+     *
+     * @return false when the subscriber is closed and the frame was not queued
+     */
+    public boolean offer(byte[] frame) {
+        synchronized (this) {
+            if (closeReason != null) {
+                return false;
+            }
+            if (queue.size() >= capacity) {
+                queue.pollFirst();
+                dropped++;
+            }
+            queue.addLast(frame);
+            if (queue.size() >= capacity && fullSinceNanos == 0) {
+                fullSinceNanos = System.nanoTime();
+            }
+            if (draining || !started) {
+                return true;
+            }
+            draining = true;
+        }
+        writers.execute(this::drain);
+        return true;
+    }
+
+    /** Opens the stream with its first frame on the calling thread, then lets the writer drain what queued meanwhile. */
+    void start(byte[] firstFrame) {
+        try {
+            stream.open(firstFrame);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, this + ": open failed", e);
+            close(CloseReason.CLIENT_GONE);
+        }
+        synchronized (this) {
+            started = true;
+            if (draining || (queue.isEmpty() && closeReason == null)) {
+                return;
+            }
+            draining = true;
+        }
+        writers.execute(this::drain);
+    }
+
+    /** Queues a last frame, then ends the stream once it is written. */
+    public void closeAfter(byte[] lastFrame, CloseReason reason) {
+        synchronized (this) {
+            if (closeReason != null) {
+                return;
+            }
+            queue.addLast(lastFrame);
+        }
+        close(reason, true);
+    }
+
+    /** Ends the stream now: anything still queued is discarded. */
+    public void close(CloseReason reason) {
+        close(reason, false);
+    }
+
+    private void close(CloseReason reason, boolean flushQueued) {
+        boolean startWriter;
+        synchronized (this) {
+            if (closeReason != null) {
+                return;
+            }
+            closeReason = reason;
+            if (!flushQueued) {
+                queue.clear();
+            }
+            // An idle subscriber has no writer to end the stream: start one. A busy one ends it itself,
+            // and one not started yet is ended by start().
+            startWriter = started && !draining;
+            draining |= started;
+        }
+        onClosed.accept(this, reason);
+        if (startWriter) {
+            writers.execute(this::drain);
+        }
+    }
+
+    public synchronized boolean isClosed() {
+        return closeReason != null;
+    }
+
+    public synchronized int queued() {
+        return queue.size();
+    }
+
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** True when the queue has been full, without a write draining it, for longer than the given time. */
+    synchronized boolean fullLongerThan(long nanos, long nowNanos) {
+        return fullSinceNanos != 0 && nowNanos - fullSinceNanos > nanos;
+    }
+
+    private void drain() {
+        List<byte[]> batch = new ArrayList<>(BATCH);
+        while (true) {
+            boolean endStream;
+            synchronized (this) {
+                while (batch.size() < BATCH && !queue.isEmpty()) {
+                    batch.add(queue.pollFirst());
+                }
+                if (queue.size() < capacity) {
+                    fullSinceNanos = 0;
+                }
+                endStream = batch.isEmpty() && closeReason != null;
+                if (batch.isEmpty() && !endStream) {
+                    draining = false;
+                    return;
+                }
+            }
+            if (endStream) {
+                endStream();
+                return;
+            }
+            try {
+                stream.write(batch);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, this + ": write failed", e);
+                close(CloseReason.CLIENT_GONE);
+                synchronized (this) {
+                    queue.clear();
+                }
+                endStream();
+                return;
+            }
+            batch.clear();
+        }
+    }
+
+    private void endStream() {
+        synchronized (this) {
+            if (streamClosed) {
+                return;
+            }
+            streamClosed = true;
+        }
+        stream.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Subscriber[" + userId + "#" + serial + "]";
+    }
+}

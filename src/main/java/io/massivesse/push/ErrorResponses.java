@@ -1,0 +1,29 @@
+package io.massivesse.push;
+
+import jakarta.json.Json;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The one error shape of the API: {@code {"status": N, "error": "what is wrong"}}. */
+public final class ErrorResponses {
+
+    private ErrorResponses() {
+    }
+
+    public static Response of(int status, String error, Integer retryAfterSeconds) {
+        String body = Json.createObjectBuilder()
+                .add("status", status)
+                .add("error", error)
+                .build()
+                .toString();
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+        if (retryAfterSeconds != null) {
+            response.header("Retry-After", retryAfterSeconds);
+        }
+        return response.build();
+    }
+
+    public static Response of(ApiException e) {
+        return of(e.status(), e.getMessage(), e.retryAfterSeconds());
+    }
+}

@@ -1,0 +1,150 @@
+package io.massivesse.push;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+
+/**
+ * What a publisher asked for, parsed and validated: a JSON body
+ * {@code {"data": "...", "event": "name", "id": "optional"}}, or the original service's
+ * {@code ?message=text} / form field {@code message}.
+ */
+public record PublishRequest(String data, String event, String id) {
+
+    /** Ids double as idempotency keys and travel in every frame: keep them short. */
+    static final int MAX_ID_LENGTH = 128;
+    static final int MAX_EVENT_LENGTH = 128;
+
+    /**
+     * @param contentType    the request's Content-Type, or {@code null}
+     * @param body           the request body (read here, at most {@code maxBytes} + 1 bytes)
+     * @param queryMessage   the {@code ?message=} parameter, or {@code null}
+     * @param maxBytes       largest payload accepted
+     */
+    public static PublishRequest parse(String contentType, InputStream body, String queryMessage, int maxBytes) {
+        byte[] bytes = readBounded(body, maxBytes);
+        PublishRequest request;
+        if (bytes.length == 0) {
+            if (queryMessage == null) {
+                throw new ApiException(400, "missing data: send a JSON body {\"data\": \"...\"} or ?message=");
+            }
+            request = new PublishRequest(queryMessage, null, null);
+        } else {
+            String type = contentType == null ? "" : contentType.toLowerCase();
+            if (type.startsWith("application/json") || type.matches("application/[a-z0-9.+-]+\\+json.*")) {
+                request = fromJson(bytes);
+            } else if (type.startsWith("application/x-www-form-urlencoded")) {
+                request = fromForm(bytes, queryMessage);
+            } else {
+                throw new ApiException(415, "unsupported media type " + (contentType == null ? "(none)" : "'" + contentType + "'")
+                        + ": use application/json or application/x-www-form-urlencoded");
+            }
+        }
+        return request.validated(maxBytes);
+    }
+
+    private PublishRequest validated(int maxBytes) {
+        if (data == null || data.isBlank()) {
+            throw new ApiException(400, "missing or blank data");
+        }
+        if (data.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            throw new ApiException(413, "data is larger than " + maxBytes + " bytes");
+        }
+        if (event != null) {
+            if (event.isEmpty() || event.length() > MAX_EVENT_LENGTH || SseFrames.breaksField(event)) {
+                throw new ApiException(400, "event name must be 1-" + MAX_EVENT_LENGTH + " characters without CR, LF or NUL");
+            }
+        }
+        if (id != null) {
+            if (id.isEmpty() || id.length() > MAX_ID_LENGTH || SseFrames.breaksField(id)) {
+                throw new ApiException(400, "id must be 1-" + MAX_ID_LENGTH + " characters without CR, LF or NUL");
+            }
+        }
+        return this;
+    }
+
+    private static PublishRequest fromJson(byte[] bytes) {
+        JsonObject json;
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new ApiException(400, "body must be a JSON object");
+            }
+            json = value.asJsonObject();
+        } catch (JsonParsingException e) {
+            throw new ApiException(400, "malformed JSON at line " + e.getLocation().getLineNumber()
+                    + ", column " + e.getLocation().getColumnNumber());
+        } catch (JsonException e) {
+            throw new ApiException(400, "malformed JSON");
+        }
+        return new PublishRequest(dataOf(json.get("data")), stringOf(json, "event"), stringOf(json, "id"));
+    }
+
+    /** A string is sent as it is; any other JSON value (object, array, number) is sent as its JSON text. */
+    private static String dataOf(JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        return value instanceof JsonString text ? text.getString() : value.toString();
+    }
+
+    private static String stringOf(JsonObject json, String field) {
+        JsonValue value = json.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString text)) {
+            throw new ApiException(400, "'" + field + "' must be a string");
+        }
+        return text.getString();
+    }
+
+    private static PublishRequest fromForm(byte[] bytes, String queryMessage) {
+        String message = queryMessage;
+        String event = null;
+        String id = null;
+        try {
+            for (String pair : new String(bytes, StandardCharsets.US_ASCII).split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                switch (name) {
+                    case "message", "data" -> message = value;
+                    case "event" -> event = value;
+                    case "id" -> id = value;
+                    default -> { } // unknown fields are ignored, as browsers' forms add their own
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "malformed form body");
+        }
+        return new PublishRequest(message, event, id);
+    }
+
+    private static byte[] readBounded(InputStream body, int maxBytes) {
+        if (body == null) {
+            return new byte[0];
+        }
+        try {
+            // JSON quoting can double a payload's size; the payload itself is checked against maxBytes afterwards.
+            int limit = maxBytes * 2 + 1024;
+            byte[] bytes = body.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new ApiException(413, "body is larger than " + limit + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new ApiException(400, "could not read the request body");
+        }
+    }
+}

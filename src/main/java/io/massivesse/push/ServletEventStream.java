@@ -1,0 +1,96 @@
+package io.massivesse.push;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.massivesse.hub.CloseReason;
+import io.massivesse.hub.EventStream;
+import io.massivesse.hub.Subscriber;
+
+/**
+ * An SSE response written as pre-encoded frames straight to the servlet output stream:
+ * one encoding per event for all connections, instead of one per connection through
+ * {@code SseEventSink} (docs/DESIGN.md has the measurements).
+ */
+final class ServletEventStream implements EventStream {
+
+    private final AsyncContext context;
+    private final HttpServletResponse response;
+    private ServletOutputStream out;
+    private volatile boolean closed;
+
+    ServletEventStream(AsyncContext context, HttpServletResponse response) {
+        this.context = context;
+        this.response = response;
+    }
+
+    /**
+     * Sends the headers and the first frame from the request thread. Liberty holds back a first
+     * flush made by another thread while the request is still being dispatched (seen on 26.0.0.3:
+     * nothing reached the client); once committed here, writes from the writer threads go out at once.
+     */
+    @Override
+    public void open(byte[] firstFrame) throws IOException {
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setHeader("Cache-Control", "no-cache, no-store");
+        // Tells nginx (and proxies that honour it) not to buffer the stream.
+        response.setHeader("X-Accel-Buffering", "no");
+        out = response.getOutputStream();
+        out.write(firstFrame);
+        out.flush();
+    }
+
+    @Override
+    public void write(List<byte[]> frames) throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        for (byte[] frame : frames) {
+            out.write(frame);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            context.complete();
+        } catch (IllegalStateException alreadyDone) {
+            // The container completed the request already (client gone or server stopping).
+        }
+    }
+
+    /** Closes the subscriber when the container sees the connection fail. */
+    AsyncListener listenerFor(Subscriber subscriber) {
+        return new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                closed = true;
+                subscriber.close(CloseReason.CLIENT_GONE);
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                subscriber.close(CloseReason.CLIENT_GONE);
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                closed = true;
+                subscriber.close(CloseReason.CLIENT_GONE);
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+            }
+        };
+    }
+}

@@ -1,0 +1,56 @@
+package io.massivesse.push;
+
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+
+import io.massivesse.hub.Hub;
+import io.massivesse.hub.Subscriber;
+
+/** {@code GET /sse/connect/{userId}}: opens the user's event stream on this node. */
+@Path("/connect/{userId}")
+@RequestScoped
+public class SubscribeResource {
+
+    static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+
+    @Inject
+    Hub hub;
+
+    /**
+     * The request is suspended and never resumed: the hub's writer owns the response from
+     * here on and completes it when the stream ends.
+     */
+    @GET
+    public void connect(@PathParam("userId") String userId,
+                        @Suspended AsyncResponse async,
+                        @Context HttpServletRequest request) {
+        if (!USER_ID.matcher(userId).matches()) {
+            async.resume(ErrorResponses.of(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -", null));
+            return;
+        }
+        AsyncContext context = request.getAsyncContext();
+        // An event stream has no end the container should enforce; dead clients are found by the heartbeat.
+        context.setTimeout(0);
+        // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
+        ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
+        Subscriber subscriber;
+        try {
+            subscriber = hub.subscribe(userId, stream);
+        } catch (ApiException refused) {
+            async.resume(ErrorResponses.of(refused));
+            return;
+        }
+        context.addListener(stream.listenerFor(subscriber));
+    }
+}

@@ -1,0 +1,162 @@
+package io.massivesse.it;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.json.JsonObject;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static io.massivesse.it.Http.json;
+import static io.massivesse.it.Http.post;
+import static io.massivesse.it.Http.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Subscribe and publish against a real Liberty server over real sockets (single node, local publisher). */
+@ExtendWith(ArquillianExtension.class)
+class PushIT {
+
+    @Deployment(testable = false)
+    static WebArchive app() {
+        return Deployments.builtWar();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/$", "") + path);
+    }
+
+    private SseClient connect(String userId) {
+        SseClient client = SseClient.connect(uri("/sse/connect/" + userId));
+        assertThat(client.status()).isEqualTo(200);
+        client.awaitEvent("connected");
+        return client;
+    }
+
+    @Test
+    void firstFrameIsRetryAndConnected() {
+        try (SseClient alice = SseClient.connect(uri("/sse/connect/alice"))) {
+            assertThat(alice.status()).isEqualTo(200);
+            assertThat(alice.header("Content-Type")).startsWith("text/event-stream");
+            SseClient.Event connected = alice.awaitEvent("connected");
+            assertThat(alice.events().get(0)).isEqualTo(connected);
+            assertThat(alice.retries()).containsExactly("3000");
+            JsonObject data = jakarta.json.Json.createReader(new java.io.StringReader(connected.data())).readObject();
+            assertThat(data.getString("userId")).isEqualTo("alice");
+            assertThat(data.getString("node")).isNotBlank();
+        }
+    }
+
+    @Test
+    void broadcastReachesEveryUserWithIdNameAndMultiLineData() {
+        try (SseClient u1 = connect("b-user1"); SseClient u2 = connect("b-user2"); SseClient u3 = connect("b-user3")) {
+            HttpResponse<String> accepted = postJson(uri("/sse/broadcast"),
+                    "{\"data\":\"hello\\nworld\\r\\nagain\",\"event\":\"greeting\"}");
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            String id = json(accepted).getString("id");
+            for (SseClient client : List.of(u1, u2, u3)) {
+                SseClient.Event greeting = client.awaitEvent("greeting");
+                assertThat(greeting.data()).isEqualTo("hello\nworld\nagain");
+                assertThat(greeting.id()).isEqualTo(id);
+            }
+        }
+    }
+
+    @Test
+    void originalServiceFormsPublishDefaultMessages() {
+        try (SseClient client = connect("form-user")) {
+            assertThat(post(uri("/sse/broadcast?message=hi"), null, null).statusCode()).isEqualTo(202);
+            assertThat(post(uri("/sse/send/form-user"), "application/x-www-form-urlencoded",
+                    "message=from+a+form%21").statusCode()).isEqualTo(202);
+            List<SseClient.Event> events = client.awaitEvents(3);
+            assertThat(events.subList(1, 3)).extracting(SseClient.Event::event, SseClient.Event::data)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("message", "hi"),
+                            org.assertj.core.groups.Tuple.tuple("message", "from a form!"));
+        }
+    }
+
+    @Test
+    void sendReachesOnlyItsUser() {
+        try (SseClient target = connect("s-target"); SseClient other = connect("s-other")) {
+            assertThat(postJson(uri("/sse/send/s-target"), "{\"data\":\"just for you\",\"id\":\"my-id-1\"}")
+                    .statusCode()).isEqualTo(202);
+            assertThat(postJson(uri("/sse/broadcast"), "{\"data\":\"for all\",\"event\":\"after\"}").statusCode())
+                    .isEqualTo(202);
+            assertThat(target.awaitEvents(3)).extracting(SseClient.Event::data)
+                    .containsExactly(target.events().get(0).data(), "just for you", "for all");
+            assertThat(target.events().get(1).id()).isEqualTo("my-id-1");
+            // The broadcast came after the targeted send; once it is here, the send would have been too.
+            other.awaitEvent("after");
+            assertThat(other.events()).extracting(SseClient.Event::data).doesNotContain("just for you");
+        }
+    }
+
+    @Test
+    void secondConnectionOfAUserReplacesTheFirst() {
+        try (SseClient first = connect("carol")) {
+            try (SseClient second = connect("carol")) {
+                first.awaitEvent("replaced");
+                await().atMost(10, TimeUnit.SECONDS).until(first::ended);
+                assertThat(postJson(uri("/sse/send/carol"), "{\"data\":\"to the new one\"}").statusCode())
+                        .isEqualTo(202);
+                assertThat(second.awaitEvents(2).get(1).data()).isEqualTo("to the new one");
+                assertThat(first.events()).extracting(SseClient.Event::data).doesNotContain("to the new one");
+            }
+        }
+    }
+
+    @Test
+    void heartbeatCommentArrives() {
+        // The test server runs with SSE_HEARTBEAT_SECONDS=1 (pom.xml).
+        try (SseClient client = connect("hb-user")) {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> client.comments().contains("ping"));
+        }
+    }
+
+    @Test
+    void badInputGetsJsonErrorsAndOthersKeepReceiving() {
+        try (SseClient bystander = connect("bystander")) {
+            assertError(Http.get(uri("/sse/connect/bad%20user")), 400);
+            assertError(postJson(uri("/sse/send/bad%20user"), "{\"data\":\"x\"}"), 400);
+            assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"   \"}"), 400);
+            assertError(postJson(uri("/sse/broadcast"), "{\"event\":\"no data\"}"), 400);
+            assertError(postJson(uri("/sse/broadcast"), "{\"data\": \"unterminated"), 400);
+            assertError(postJson(uri("/sse/broadcast"), "[1,2]"), 400);
+            assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"x\",\"event\":\"a\\nevent: forged\"}"), 400);
+            assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"x\",\"id\":\"1\\r2\"}"), 400);
+            assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"" + "x".repeat(4097) + "\"}"), 413);
+            assertError(post(uri("/sse/broadcast"), "text/plain", "hello"), 415);
+            assertError(post(uri("/sse/broadcast"), null, null), 400);
+
+            assertThat(postJson(uri("/sse/broadcast"), "{\"data\":\"still here\"}").statusCode()).isEqualTo(202);
+            assertThat(bystander.awaitEvents(2)).extracting(SseClient.Event::data).contains("still here");
+            // Nothing refused above reached anyone.
+            assertThat(bystander.events()).hasSize(2);
+        }
+    }
+
+    @Test
+    void badUserIdOnSubscribeIsAJsonError() {
+        HttpResponse<String> response = Http.get(uri("/sse/connect/" + "x".repeat(129)));
+        assertError(response, 400);
+    }
+
+    private static void assertError(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        JsonObject error = json(response);
+        assertThat(error.getInt("status")).isEqualTo(status);
+        assertThat(error.getString("error")).isNotBlank();
+    }
+}
