@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Memory per idle connection on one node: starts a node, measures RSS and heap (after a full GC)
+# with no connections, opens N SSE connections with bench/SseLoad.java, measures again while
+# they are held, then stops the node. Usage: bench/idle-connections.sh [N] [HOLD_SECONDS]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+N="${1:-10000}"
+HOLD="${2:-60}"
+JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
+export JAVA_HOME="$JAVA25"
+WLP=target/liberty/wlp
+LOG=target/bench; mkdir -p "$LOG"
+
+./mvnw -q -B -DskipTests package liberty:create liberty:install-feature liberty:deploy
+"$WLP/bin/server" start defaultServer >/dev/null
+trap '"$WLP/bin/server" stop defaultServer >/dev/null 2>&1 || true' EXIT
+for _ in $(seq 1 60); do curl -sf -o /dev/null -m 2 -X POST 'http://127.0.0.1:9080/sse/broadcast?message=warmup' && break; sleep 1; done
+PID="$(cat "$WLP/usr/servers/.pid/defaultServer.pid")"
+
+sample() { # prints "rss_kb heap_used_kb"
+    "$JAVA_HOME/bin/jcmd" "$PID" GC.run >/dev/null
+    sleep 2
+    local rss heap
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
+    heap=$("$JAVA_HOME/bin/jcmd" "$PID" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9)
+    echo "$rss $heap"
+}
+read -r RSS0 HEAP0 <<<"$(sample)"
+echo "baseline: rss=${RSS0} KB heap=${HEAP0} KB"
+
+"$JAVA_HOME/bin/java" -Xmx512m bench/SseLoad.java --nodes http://127.0.0.1:9080 --connections "$N" --rate 1000 \
+    --hold "$HOLD" > "$LOG/idle-client.log" 2>&1 &
+CLIENT=$!
+for _ in $(seq 1 600); do grep -q "ramp done" "$LOG/idle-client.log" && break; sleep 1; done
+sleep 10
+read -r RSS1 HEAP1 <<<"$(sample)"
+THREADS=$(ls "/proc/$PID/task" | wc -l)
+wait "$CLIENT" || true
+cat "$LOG/idle-client.log" | grep -E "ramp done|RESULT|failure"
+echo "with $N connections: rss=${RSS1} KB heap=${HEAP1} KB platform-threads=${THREADS}"
+awk -v n="$N" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" 'BEGIN {
+    printf "per connection: rss=%.1f KB heap=%.1f KB\n", (r1 - r0) / n, (h1 - h0) / n }'

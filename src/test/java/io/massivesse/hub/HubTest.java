@@ -1,0 +1,195 @@
+package io.massivesse.hub;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.massivesse.push.ApiException;
+import io.massivesse.push.Update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class HubTest {
+
+    private final ExecutorService writers = Executors.newCachedThreadPool();
+    private Hub hub;
+
+    private Hub hub(int buffer, int slowSeconds, int maxConnections, int perUser, DuplicatePolicy policy) {
+        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy), writers);
+        return hub;
+    }
+
+    private Hub hub() {
+        return hub(100, 30, 100, 3, DuplicatePolicy.REPLACE);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        hub.shutdown();
+        writers.shutdownNow();
+        writers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static Update broadcast(String id, String data) {
+        return new Update(id, null, data, null, 0);
+    }
+
+    @Test
+    void connectedFrameComesFirst() {
+        RecordingStream stream = new RecordingStream();
+        hub().subscribe("alice", stream);
+        assertThat(stream.frames).first()
+                .isEqualTo("retry: 2000\nevent: connected\ndata: {\"userId\":\"alice\",\"node\":\"node-t\"}\n\n");
+    }
+
+    @Test
+    void broadcastReachesAllAndSendOnlyItsUser() {
+        Hub hub = hub();
+        RecordingStream a = new RecordingStream();
+        RecordingStream b = new RecordingStream();
+        hub.subscribe("a", a);
+        hub.subscribe("b", b);
+        hub.deliver(broadcast("1", "all"));
+        hub.deliver(new Update("2", null, "only a", "a", 0));
+        hub.deliver(new Update("3", null, "nobody", "c", 0));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> a.events().size() == 3 && b.events().size() == 2);
+        assertThat(a.events().subList(1, 3)).containsExactly("id: 1\ndata: all\n\n", "id: 2\ndata: only a\n\n");
+        assertThat(b.events().subList(1, 2)).containsExactly("id: 1\ndata: all\n\n");
+        assertThat(hub.deliveredCount()).isEqualTo(3);
+    }
+
+    @Test
+    void eventsArriveInPublishOrder() {
+        Hub hub = hub(10_000, 30, 100, 3, DuplicatePolicy.REPLACE);
+        RecordingStream stream = new RecordingStream();
+        hub.subscribe("a", stream);
+        for (int i = 0; i < 2_000; i++) {
+            hub.deliver(broadcast(String.valueOf(i), "e" + i));
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> stream.events().size() == 2_001);
+        List<String> events = stream.events().subList(1, 2_001);
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(events.get(i)).isEqualTo("id: " + i + "\ndata: e" + i + "\n\n");
+        }
+    }
+
+    @Test
+    void replacePolicyClosesTheOlderConnection() {
+        Hub hub = hub();
+        RecordingStream first = new RecordingStream();
+        RecordingStream second = new RecordingStream();
+        hub.subscribe("carol", first);
+        Subscriber newer = hub.subscribe("carol", second);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> first.closed);
+        assertThat(first.events()).last().asString().startsWith("event: replaced\n");
+        assertThat(hub.connectionsOf("carol")).containsExactly(newer);
+        assertThat(hub.activeConnections()).isEqualTo(1);
+        hub.deliver(new Update("9", null, "new", "carol", 0));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> second.events().size() == 2);
+        assertThat(first.events()).noneMatch(f -> f.contains("data: new"));
+    }
+
+    @Test
+    void allowPolicySharesEventsUpToTheLimit() {
+        Hub hub = hub(100, 30, 100, 2, DuplicatePolicy.ALLOW);
+        RecordingStream one = new RecordingStream();
+        RecordingStream two = new RecordingStream();
+        hub.subscribe("dave", one);
+        hub.subscribe("dave", two);
+        assertThatThrownBy(() -> hub.subscribe("dave", new RecordingStream()))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(429));
+        hub.deliver(new Update("1", null, "both", "dave", 0));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> one.events().size() == 2 && two.events().size() == 2);
+        assertThat(hub.activeConnections()).isEqualTo(2);
+    }
+
+    @Test
+    void capacityRefusesWith503AndFreesOnClose() {
+        Hub hub = hub(100, 30, 2, 3, DuplicatePolicy.REPLACE);
+        Subscriber first = hub.subscribe("u1", new RecordingStream());
+        hub.subscribe("u2", new RecordingStream());
+        assertThatThrownBy(() -> hub.subscribe("u3", new RecordingStream()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.retryAfterSeconds()).isPositive();
+                });
+        first.close(CloseReason.CLIENT_GONE);
+        assertThat(hub.activeConnections()).isEqualTo(1);
+        assertThat(hub.subscribe("u3", new RecordingStream()).isClosed()).isFalse();
+    }
+
+    @Test
+    void fullQueueDropsOldestFrames() {
+        Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
+        RecordingStream stream = new RecordingStream();
+        Subscriber subscriber = hub.subscribe("slow", stream);
+        stream.stall();
+        for (int i = 0; i < 50; i++) {
+            hub.deliver(broadcast(String.valueOf(i), "e" + i));
+        }
+        assertThat(subscriber.dropped()).isGreaterThan(0);
+        assertThat(subscriber.queued()).isLessThanOrEqualTo(5);
+        stream.resume();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().stream().anyMatch(f -> f.contains("data: e49")));
+        // What arrives is in order and ends with the newest events.
+        List<String> ids = stream.events().stream().filter(f -> f.startsWith("id: ")).map(f -> f.substring(4, f.indexOf('\n'))).toList();
+        assertThat(ids.stream().map(Integer::parseInt).toList()).isSorted().contains(45, 46, 47, 48, 49);
+        assertThat(ids.size() + subscriber.dropped()).isEqualTo(50);
+    }
+
+    @Test
+    void consumerFullForTooLongIsClosed() {
+        Hub hub = hub(3, 1, 100, 3, DuplicatePolicy.REPLACE);
+        RecordingStream stalled = new RecordingStream();
+        RecordingStream healthy = new RecordingStream();
+        Subscriber slow = hub.subscribe("stalled", stalled);
+        Subscriber fine = hub.subscribe("healthy", healthy);
+        stalled.stall();
+        for (int i = 0; i < 10; i++) {
+            hub.deliver(broadcast(String.valueOf(i), "e" + i));
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(slow::isClosed);
+        assertThat(hub.connectionsOf("stalled")).isEmpty();
+        assertThat(hub.activeConnections()).isEqualTo(1);
+        assertThat(fine.isClosed()).isFalse();
+        assertThat(healthy.events()).last().asString().contains("data: e9");
+        stalled.resume();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stalled.closed);
+    }
+
+    @Test
+    void failedWriteUnregisters() {
+        Hub hub = hub();
+        RecordingStream gone = new RecordingStream();
+        Subscriber subscriber = hub.subscribe("gone", gone);
+        gone.failing = true;
+        hub.deliver(broadcast("1", "x"));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> gone.closed);
+        assertThat(subscriber.isClosed()).isTrue();
+        assertThat(hub.activeConnections()).isZero();
+    }
+
+    @Test
+    void heartbeatPingsEveryStream() {
+        RecordingStream stream = new RecordingStream();
+        hub().subscribe("hb", stream);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.frames.contains(": ping\n\n"));
+    }
+
+    @Test
+    void shutdownSaysGoodbyeWithRetryAndCloses() {
+        Hub hub = hub();
+        RecordingStream stream = new RecordingStream();
+        hub.subscribe("bye", stream);
+        hub.shutdown();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.closed);
+        assertThat(stream.events()).last().asString().startsWith("retry: 2000\nevent: server-shutdown\n");
+        assertThat(hub.activeConnections()).isZero();
+    }
+}
