@@ -138,6 +138,23 @@ public class Hub {
         delivered.addAndGet(count);
     }
 
+    /**
+     * Another node says this user connected there at {@code openedAt}: under {@code replace}, this
+     * node's older connections of the user get {@code event: replaced} and close. Equal times are
+     * settled by node id, so exactly one connection survives.
+     */
+    public void replaceOlderThan(String userId, String node, long openedAt) {
+        if (settings.duplicatePolicy() != DuplicatePolicy.REPLACE || settings.nodeId().equals(node)) {
+            return;
+        }
+        for (Subscriber subscriber : connectionsOf(userId)) {
+            long mine = subscriber.openedAt();
+            if (mine < openedAt || (mine == openedAt && settings.nodeId().compareTo(node) < 0)) {
+                subscriber.closeAfter(SseFrames.control("replaced", replacedJson(userId), null), CloseReason.REPLACED);
+            }
+        }
+    }
+
     /** Connections open on this node now. */
     public int activeConnections() {
         return active.get();

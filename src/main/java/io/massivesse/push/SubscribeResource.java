@@ -1,5 +1,6 @@
 package io.massivesse.push;
 
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.RequestScoped;
@@ -14,8 +15,11 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 
+import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
+import io.massivesse.relay.Publisher;
+import io.massivesse.relay.RelayUnavailableException;
 
 /** {@code GET /sse/connect/{userId}}: opens the user's event stream on this node. */
 @Path("/connect/{userId}")
@@ -24,8 +28,13 @@ public class SubscribeResource {
 
     static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
+    private static final Logger LOG = Logger.getLogger(SubscribeResource.class.getName());
+
     @Inject
     Hub hub;
+
+    @Inject
+    Publisher publisher;
 
     /**
      * The request is suspended and never resumed: the hub's writer owns the response from
@@ -52,5 +61,13 @@ public class SubscribeResource {
             return;
         }
         context.addListener(stream.listenerFor(subscriber));
+        if (hub.settings().duplicatePolicy() == DuplicatePolicy.REPLACE) {
+            try {
+                publisher.announceConnection(userId, hub.settings().nodeId(), subscriber.openedAt());
+            } catch (RelayUnavailableException e) {
+                // The stream works without it; only a duplicate on another node stays open.
+                LOG.fine(() -> "could not announce " + subscriber + ": " + e.getMessage());
+            }
+        }
     }
 }

@@ -3,8 +3,8 @@ package io.massivesse.relay;
 import io.massivesse.push.Update;
 
 /**
- * Takes an accepted event to every node's hub. The local publisher delivers straight to this
- * node; the JMS relay sends it to the topic that every node consumes.
+ * Takes an accepted event to every node's hub: {@link JmsPublisher} sends it to the topic that
+ * every node's {@link TopicListener} consumes.
  */
 public interface Publisher {
 
@@ -14,4 +14,7 @@ public interface Publisher {
      * @throws RelayUnavailableException when the event could not be taken; the caller answers 503
      */
     void publish(Update update) throws RelayUnavailableException;
+
+    /** Tells the other nodes that this user connected here at {@code openedAt}, so they replace older connections. */
+    void announceConnection(String userId, String nodeId, long openedAt) throws RelayUnavailableException;
 }

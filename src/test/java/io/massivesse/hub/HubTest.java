@@ -176,6 +176,30 @@ class HubTest {
     }
 
     @Test
+    void connectionOnAnotherNodeReplacesOnlyOlderOnes() throws InterruptedException {
+        Hub hub = hub();
+        RecordingStream local = new RecordingStream();
+        Subscriber subscriber = hub.subscribe("roamer", local);
+        long openedAt = subscriber.openedAt();
+        hub.replaceOlderThan("roamer", "node-t", openedAt + 10);       // our own announcement: ignored
+        hub.replaceOlderThan("roamer", "node-other", openedAt - 10);   // an older one elsewhere: keep ours
+        hub.replaceOlderThan("roamer", "node-a", openedAt);            // same time, smaller node id wins
+        assertThat(subscriber.isClosed()).isFalse();
+        hub.replaceOlderThan("roamer", "node-z", openedAt);            // same time, larger node id: we yield
+        await().atMost(5, TimeUnit.SECONDS).until(() -> local.closed);
+        assertThat(local.events()).last().asString().startsWith("event: replaced\n");
+        assertThat(hub.activeConnections()).isZero();
+    }
+
+    @Test
+    void allowPolicyIgnoresOtherNodes() {
+        Hub hub = hub(100, 30, 100, 2, DuplicatePolicy.ALLOW);
+        Subscriber subscriber = hub.subscribe("multi", new RecordingStream());
+        hub.replaceOlderThan("multi", "node-other", subscriber.openedAt() + 1_000);
+        assertThat(subscriber.isClosed()).isFalse();
+    }
+
+    @Test
     void heartbeatPingsEveryStream() {
         RecordingStream stream = new RecordingStream();
         hub().subscribe("hb", stream);

@@ -89,13 +89,15 @@ class PushIT {
     @Test
     void sendReachesOnlyItsUser() {
         try (SseClient target = connect("s-target"); SseClient other = connect("s-other")) {
-            assertThat(postJson(uri("/sse/send/s-target"), "{\"data\":\"just for you\",\"id\":\"my-id-1\"}")
+            // Ids are idempotency keys the broker remembers across runs: make this one new.
+            String id = "my-id-" + java.util.UUID.randomUUID();
+            assertThat(postJson(uri("/sse/send/s-target"), "{\"data\":\"just for you\",\"id\":\"" + id + "\"}")
                     .statusCode()).isEqualTo(202);
             assertThat(postJson(uri("/sse/broadcast"), "{\"data\":\"for all\",\"event\":\"after\"}").statusCode())
                     .isEqualTo(202);
             assertThat(target.awaitEvents(3)).extracting(SseClient.Event::data)
                     .containsExactly(target.events().get(0).data(), "just for you", "for all");
-            assertThat(target.events().get(1).id()).isEqualTo("my-id-1");
+            assertThat(target.events().get(1).id()).isEqualTo(id);
             // The broadcast came after the targeted send; once it is here, the send would have been too.
             other.awaitEvent("after");
             assertThat(other.events()).extracting(SseClient.Event::data).doesNotContain("just for you");

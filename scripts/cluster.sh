@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# A local cluster on loopback: one Artemis broker and N Liberty nodes on ports 9080, 9081, ...
+#   scripts/cluster.sh start N     build if needed, start the broker and N nodes, wait until all relay events
+#   scripts/cluster.sh stop        stop the nodes this script started, then the broker
+#   scripts/cluster.sh status
+# Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
+# and any SSE_* setting (passed to every node). Logs: target/liberty/wlp/usr/servers/node-<port>/logs.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BASE="${SSE_CLUSTER_BASE_PORT:-9080}"
+BROKER_PORT="${SSE_BROKER_PORT:-61616}"
+WLP="$ROOT/target/liberty/wlp"
+NODES_FILE="$ROOT/target/cluster-$BASE.nodes"
+
+say() { echo "[cluster] $*" >&2; }
+
+java_home() {
+    if JH="$(scripts/java-home.sh)"; then echo "$JH"; return; fi
+    say "WARNING: no JDK 24+ found (set SSE_JAVA_HOME); nodes run on the default Java, where a stalled client holds a platform thread"
+    dirname "$(dirname "$(readlink -f "$(command -v java)")")"
+}
+
+build() {
+    if [ -f target/massive-sse-service.war ] && [ -f target/artemis-ra.rar ] && [ -x "$WLP/bin/server" ]; then return; fi
+    say "building (war, rar, Liberty runtime)"
+    ./mvnw -q -B -DskipTests package liberty:create liberty:install-feature >&2
+}
+
+node_up() { # port log -> 0 once the app and its topic MDB are active
+    grep -q "CWWKZ0001I" "$2" 2>/dev/null && grep -q "J2CA8801I" "$2" 2>/dev/null
+}
+
+start() {
+    local count="${1:?usage: cluster.sh start N}"
+    build
+    scripts/broker.sh start
+    local jh; jh="$(java_home)"
+    : > "$NODES_FILE"
+    for i in $(seq 1 "$count"); do
+        local port=$((BASE + i - 1)) name="node-$((BASE + i - 1))"
+        local dir="$WLP/usr/servers/$name"
+        rm -rf "$dir"
+        mkdir -p "$dir/dropins" "$dir/configDropins/overrides"
+        cp src/main/liberty/config/server.xml src/main/liberty/config/jvm.options "$dir/"
+        cp target/massive-sse-service.war "$dir/dropins/"
+        cat > "$dir/server.env" <<ENV
+JAVA_HOME=$jh
+HTTP_PORT=$port
+HTTPS_PORT=$((port + 1000))
+SSE_NODE_ID=node$i
+BROKER_PORT=$BROKER_PORT
+ARTEMIS_RAR=$ROOT/target/artemis-ra.rar
+ENV
+        "$WLP/bin/server" start "$name" >/dev/null
+        echo "$name" >> "$NODES_FILE"
+        say "started $name (node$i) on http://127.0.0.1:$port"
+    done
+    for name in $(cat "$NODES_FILE"); do
+        local log="$WLP/usr/servers/$name/logs/messages.log"
+        for _ in $(seq 1 240); do node_up "$name" "$log" && break; sleep 0.5; done
+        node_up "$name" "$log" || { say "$name did not come up in 120 s; see $log"; exit 1; }
+    done
+    say "$count node(s) up; broker on 127.0.0.1:$BROKER_PORT"
+}
+
+stop() {
+    if [ -f "$NODES_FILE" ]; then
+        for name in $(cat "$NODES_FILE"); do
+            "$WLP/bin/server" stop "$name" >/dev/null 2>&1 &
+        done
+        wait
+        for name in $(cat "$NODES_FILE"); do
+            local pidfile="$WLP/usr/servers/.pid/$name.pid"
+            if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+                say "$name did not stop: killing"; kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+            fi
+            say "stopped $name"
+        done
+        rm -f "$NODES_FILE"
+    fi
+    scripts/broker.sh stop
+}
+
+status() {
+    scripts/broker.sh status || true
+    [ -f "$NODES_FILE" ] || { echo "no nodes"; return; }
+    for name in $(cat "$NODES_FILE"); do
+        local pidfile="$WLP/usr/servers/.pid/$name.pid"
+        if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then echo "$name running"; else echo "$name stopped"; fi
+    done
+}
+
+case "${1:-}" in
+    start) start "${2:-}" ;;
+    stop) stop ;;
+    status) status ;;
+    *) echo "usage: $0 start N | stop | status" >&2; exit 2 ;;
+esac

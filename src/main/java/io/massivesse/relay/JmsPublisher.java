@@ -1,0 +1,71 @@
+package io.massivesse.relay;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.massivesse.push.Update;
+
+/** Publishes events to the Artemis topic every node consumes. */
+@ApplicationScoped
+public class JmsPublisher implements Publisher {
+
+    @Resource(lookup = "jms/sseConnectionFactory")
+    ConnectionFactory factory;
+
+    @Resource(lookup = "jms/sseTopic")
+    Topic topic;
+
+    /** Events expire on the broker after this: a node away longer, or gone for good, does not pile them up. */
+    @Inject
+    @ConfigProperty(name = "sse.relay.ttl.seconds", defaultValue = "60")
+    long ttlSeconds;
+
+    /** Persistent events survive a broker restart, at the cost of a journal write each. */
+    @Inject
+    @ConfigProperty(name = "sse.relay.persistent", defaultValue = "false")
+    boolean persistent;
+
+    @Override
+    public void publish(Update update) throws RelayUnavailableException {
+        send(context -> {
+            TextMessage message = context.createTextMessage(update.data());
+            JmsMessages.write(update, message);
+            return message;
+        });
+    }
+
+    @Override
+    public void announceConnection(String userId, String nodeId, long openedAt) throws RelayUnavailableException {
+        send(context -> {
+            Message message = context.createMessage();
+            JmsMessages.writeConnected(userId, nodeId, openedAt, message);
+            return message;
+        });
+    }
+
+    private interface MessageMaker {
+        Message make(JMSContext context) throws JMSException;
+    }
+
+    private void send(MessageMaker maker) throws RelayUnavailableException {
+        try (JMSContext context = factory.createContext()) {
+            context.createProducer()
+                    .setDeliveryMode(persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT)
+                    .setTimeToLive(ttlSeconds * 1000)
+                    .send(topic, maker.make(context));
+        } catch (JMSRuntimeException | JMSException e) {
+            throw new RelayUnavailableException("the message broker is unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.massivesse.it;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.jms.JMSContext;
+import jakarta.jms.TextMessage;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static io.massivesse.it.Http.json;
+import static io.massivesse.it.Http.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three Liberty nodes and one Artemis broker started by scripts/cluster.sh, as a user would:
+ * events cross nodes through the JMS topic, duplicates are replaced across nodes, and the
+ * relay survives a broker restart.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final LocalCluster CLUSTER = new LocalCluster(9180, 61626);
+
+    @BeforeAll
+    static void startCluster() {
+        CLUSTER.start(3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        CLUSTER.stop();
+    }
+
+    private static URI at(int node, String path) {
+        return URI.create(CLUSTER.node(node) + path);
+    }
+
+    private static SseClient connect(int node, String userId) {
+        SseClient client = SseClient.connect(at(node, "/sse/connect/" + userId));
+        assertThat(client.status()).isEqualTo(200);
+        client.awaitEvent("connected");
+        return client;
+    }
+
+    @Test
+    @Order(1)
+    void broadcastPostedAtNode1ReachesClientsOnEveryNode() {
+        try (SseClient a = connect(1, "c-a"); SseClient b = connect(2, "c-b"); SseClient c = connect(3, "c-c")) {
+            HttpResponse<String> accepted = postJson(at(1, "/sse/broadcast"), "{\"data\":\"to everyone\",\"event\":\"news\"}");
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            String id = json(accepted).getString("id");
+            for (SseClient client : List.of(a, b, c)) {
+                SseClient.Event news = client.awaitEvent("news");
+                assertThat(news.data()).isEqualTo("to everyone");
+                assertThat(news.id()).isEqualTo(id);
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void sendPostedAtNode1ReachesOnlyItsUserOnNode3() {
+        try (SseClient target = connect(3, "t-target"); SseClient sameNode = connect(3, "t-other");
+             SseClient otherNode = connect(1, "t-target-elsewhere")) {
+            assertThat(postJson(at(1, "/sse/send/t-target"), "{\"data\":\"private\"}").statusCode()).isEqualTo(202);
+            assertThat(postJson(at(2, "/sse/broadcast"), "{\"data\":\"public\",\"event\":\"after\"}").statusCode())
+                    .isEqualTo(202);
+            assertThat(target.awaitEvents(3)).extracting(SseClient.Event::data).containsSubsequence("private", "public");
+            for (SseClient bystander : List.of(sameNode, otherNode)) {
+                bystander.awaitEvent("after");
+                assertThat(bystander.events()).extracting(SseClient.Event::data).doesNotContain("private");
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void plainJmsClientMessageReachesItsUser() throws Exception {
+        try (SseClient user = connect(2, "jms-user"); SseClient other = connect(1, "jms-other");
+             ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
+                     "tcp://127.0.0.1:" + CLUSTER.brokerPort(), "sse", "sse");
+             JMSContext context = factory.createContext()) {
+            TextMessage message = context.createTextMessage("from an enterprise app\nline two");
+            message.setStringProperty("sseUserId", "jms-user");
+            message.setStringProperty("sseEvent", "invoice");
+            String id = "inv-" + UUID.randomUUID();
+            message.setStringProperty("sseId", id);
+            context.createProducer().send(context.createTopic("sse.events"), message);
+
+            SseClient.Event invoice = user.awaitEvent("invoice");
+            assertThat(invoice.data()).isEqualTo("from an enterprise app\nline two");
+            assertThat(invoice.id()).isEqualTo(id);
+
+            // An injected event name is dropped by every node, never framed.
+            TextMessage forged = context.createTextMessage("x");
+            forged.setStringProperty("sseEvent", "a\nevent: forged");
+            context.createProducer().send(context.createTopic("sse.events"), forged);
+            assertThat(postJson(at(3, "/sse/broadcast"), "{\"data\":\"marker\",\"event\":\"marker\"}").statusCode())
+                    .isEqualTo(202);
+            other.awaitEvent("marker");
+            user.awaitEvent("marker");
+            assertThat(user.events()).extracting(SseClient.Event::event).doesNotContain("forged", "a");
+            assertThat(other.events()).extracting(SseClient.Event::data).doesNotContain("from an enterprise app\nline two");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void retriedPublishWithTheSameIdIsDeliveredOnce() {
+        // Ids are idempotency keys the broker remembers across runs: make this one new.
+        String id = "order-" + UUID.randomUUID();
+        try (SseClient client = connect(2, "dup-user")) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                assertThat(postJson(at(1 + attempt, "/sse/send/dup-user"), "{\"data\":\"once\",\"id\":\"" + id + "\"}")
+                        .statusCode()).isEqualTo(202);
+            }
+            assertThat(postJson(at(1, "/sse/send/dup-user"), "{\"data\":\"after\",\"event\":\"after\"}").statusCode())
+                    .isEqualTo(202);
+            client.awaitEvent("after");
+            assertThat(client.events()).filteredOn(e -> id.equals(e.id())).hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void newerConnectionOnAnotherNodeReplacesTheOlder() {
+        try (SseClient older = connect(1, "roaming")) {
+            try (SseClient newer = connect(3, "roaming")) {
+                older.awaitEvent("replaced");
+                await().atMost(10, TimeUnit.SECONDS).until(older::ended);
+                assertThat(postJson(at(2, "/sse/send/roaming"), "{\"data\":\"here now\"}").statusCode()).isEqualTo(202);
+                assertThat(newer.awaitEvents(2).get(1).data()).isEqualTo("here now");
+                assertThat(newer.events()).extracting(SseClient.Event::event).doesNotContain("replaced");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    void brokerOutageGives503AndTheRelayResumesOverOpenStreams() {
+        try (SseClient a = connect(1, "o-a"); SseClient b = connect(2, "o-b"); SseClient c = connect(3, "o-c")) {
+            CLUSTER.stopBroker();
+            try {
+                HttpResponse<String> refused = postJson(at(1, "/sse/broadcast"), "{\"data\":\"lost?\"}");
+                assertThat(refused.statusCode()).isEqualTo(503);
+                assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+                assertThat(json(refused).getInt("status")).isEqualTo(503);
+            } finally {
+                CLUSTER.startBroker();
+            }
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(1, TimeUnit.SECONDS).until(() ->
+                    postJson(at(2, "/sse/broadcast"), "{\"data\":\"back\",\"event\":\"back\"}").statusCode() == 202);
+            for (SseClient client : List.of(a, b, c)) {
+                client.awaitEvent("back");
+                assertThat(client.ended()).isFalse();
+                assertThat(client.events()).extracting(SseClient.Event::data).doesNotContain("lost?");
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.massivesse.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives scripts/cluster.sh and scripts/broker.sh from a test: the same commands users run,
+ * on ports of their own so they never meet the Arquillian-managed server.
+ */
+public final class LocalCluster {
+
+    private final int basePort;
+    private final int brokerPort;
+
+    public LocalCluster(int basePort, int brokerPort) {
+        this.basePort = basePort;
+        this.brokerPort = brokerPort;
+    }
+
+    public URI node(int index) {
+        return URI.create("http://127.0.0.1:" + (basePort + index - 1));
+    }
+
+    public int brokerPort() {
+        return brokerPort;
+    }
+
+    public void start(int nodes) {
+        run(300, "scripts/cluster.sh", "start", String.valueOf(nodes));
+    }
+
+    public void stop() {
+        run(120, "scripts/cluster.sh", "stop");
+    }
+
+    public void stopBroker() {
+        run(60, "scripts/broker.sh", "stop");
+    }
+
+    public void startBroker() {
+        run(120, "scripts/broker.sh", "start");
+    }
+
+    private void run(int timeoutSeconds, String... command) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(new File(".")).inheritIO();
+        builder.environment().put("SSE_CLUSTER_BASE_PORT", String.valueOf(basePort));
+        builder.environment().put("SSE_BROKER_PORT", String.valueOf(brokerPort));
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
