@@ -1,7 +1,5 @@
 package io.massivesse.hub;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -27,6 +25,11 @@ public class HubProducer {
     @Inject
     @ConfigProperty(name = "sse.node.id")
     Optional<String> nodeId;
+
+    /** The default node id, {@code node-<http port>}, is the one server.xml names the durable subscription with. */
+    @Inject
+    @ConfigProperty(name = "http.port", defaultValue = "9080")
+    String httpPort;
 
     @Inject
     @ConfigProperty(name = "sse.buffer.size", defaultValue = "1000")
@@ -60,7 +63,7 @@ public class HubProducer {
     @Produces
     @Singleton
     Hub hub() {
-        HubSettings settings = new HubSettings(nodeId.filter(id -> !id.isBlank()).orElseGet(HubProducer::defaultNodeId),
+        HubSettings settings = new HubSettings(nodeId.filter(id -> !id.isBlank()).orElse("node-" + httpPort),
                 bufferSize, slowConsumerSeconds, heartbeatSeconds, retryMillis, maxConnections, maxConnectionsPerUser,
                 DuplicatePolicy.parse(duplicatePolicy));
         if (!settings.nodeId().matches(NODE_ID)) {
@@ -83,15 +86,4 @@ public class HubProducer {
 
     private static final String NODE_ID = "[A-Za-z0-9._-]{1,64}";
 
-    /** Host name and process id: distinct for every node of a cluster on one machine. */
-    private static String defaultNodeId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
-        } catch (UnknownHostException e) {
-            host = "node";
-        }
-        String id = host + "-" + ProcessHandle.current().pid();
-        return id.length() > 64 ? id.substring(id.length() - 64) : id;
-    }
 }
