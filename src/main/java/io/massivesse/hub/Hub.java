@@ -35,6 +35,10 @@ public class Hub {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong serials = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLong resets = new AtomicLong();
+    /** Guarded by {@link #dispatch}. */
+    private final History history;
     /** One event at a time, so every connection sees this node's events in the same order. */
     private final ReentrantLock dispatch = new ReentrantLock();
     private final ScheduledExecutorService heartbeat;
@@ -46,6 +50,7 @@ public class Hub {
     Hub(HubSettings settings, Executor writers) {
         this.settings = settings;
         this.writers = writers;
+        this.history = new History(settings.replaySize(), settings.replayMaxBytes());
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sse-heartbeat");
             thread.setDaemon(true);
@@ -58,12 +63,19 @@ public class Hub {
         return settings;
     }
 
+    public Subscriber subscribe(String userId, EventStream stream) {
+        return subscribe(userId, stream, null);
+    }
+
     /**
-     * Opens a subscriber for the user and registers it; the connected frame is its first.
+     * Opens a subscriber for the user and registers it; the connected frame is its first. With a
+     * {@code lastEventId}, what the user may see after it follows from the replay window, then live
+     * events: replay and registration happen under the dispatch lock, so there is no gap and no
+     * duplicate at the seam. An id not in the window gets {@code event: reset} instead.
      *
      * @throws ApiException 503 at this node's capacity, 429 over the per-user limit
      */
-    public Subscriber subscribe(String userId, EventStream stream) {
+    public Subscriber subscribe(String userId, EventStream stream, String lastEventId) {
         if (active.incrementAndGet() > settings.maxConnections()) {
             active.decrementAndGet();
             throw new ApiException(503, "this node is at its connection capacity (" + settings.maxConnections()
@@ -76,6 +88,16 @@ public class Hub {
         boolean[] refused = {false};
         dispatch.lock();
         try {
+            if (lastEventId != null) {
+                List<byte[]> missed = history.after(lastEventId, userId);
+                if (missed == null) {
+                    resets.incrementAndGet();
+                    missed = List.of(SseFrames.control("reset", resetJson(lastEventId), null));
+                } else {
+                    replayed.addAndGet(missed.size());
+                }
+                subscriber.prime(missed);
+            }
             byUser.compute(userId, (user, current) -> {
                 if (current != null && settings.duplicatePolicy() == DuplicatePolicy.ALLOW
                         && current.length >= settings.maxConnectionsPerUser()) {
@@ -115,6 +137,7 @@ public class Hub {
         byte[] frame = SseFrames.event(update);
         dispatch.lock();
         try {
+            history.append(update.id(), update.userId(), frame);
             if (update.isBroadcast()) {
                 byUser.forEachValue(PARALLEL_THRESHOLD, subscribers -> offerAll(subscribers, frame));
             } else {
@@ -153,6 +176,16 @@ public class Hub {
                 subscriber.closeAfter(SseFrames.control("replaced", replacedJson(userId), null), CloseReason.REPLACED);
             }
         }
+    }
+
+    /** Events sent again from the replay window to reconnecting clients. */
+    public long replayedCount() {
+        return replayed.get();
+    }
+
+    /** Reconnects whose Last-Event-ID was no longer (or never) in the window. */
+    public long resetCount() {
+        return resets.get();
     }
 
     /** Connections open on this node now. */
@@ -224,6 +257,25 @@ public class Hub {
 
     private String connectedJson(String userId) {
         return "{\"userId\":" + quote(userId) + ",\"node\":" + quote(settings.nodeId()) + "}";
+    }
+
+    private static String resetJson(String lastEventId) {
+        return "{\"lastEventId\":" + jsonString(lastEventId)
+                + ",\"reason\":\"the event is no longer in the replay window; reload the state you need\"}";
+    }
+
+    private static String jsonString(String text) {
+        StringBuilder json = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"').toString();
     }
 
     private String replacedJson(String userId) {

@@ -59,13 +59,21 @@ public class HubProducer {
     @ConfigProperty(name = "sse.duplicate.policy", defaultValue = "replace")
     String duplicatePolicy;
 
+    @Inject
+    @ConfigProperty(name = "sse.replay.size", defaultValue = "10000")
+    int replaySize;
+
+    @Inject
+    @ConfigProperty(name = "sse.replay.max.bytes", defaultValue = "67108864")
+    long replayMaxBytes;
+
     /** A plain singleton: the hub is not proxied, so the hot path pays no proxy indirection. */
     @Produces
     @Singleton
     Hub hub() {
         HubSettings settings = new HubSettings(nodeId.filter(id -> !id.isBlank()).orElse("node-" + httpPort),
                 bufferSize, slowConsumerSeconds, heartbeatSeconds, retryMillis, maxConnections, maxConnectionsPerUser,
-                DuplicatePolicy.parse(duplicatePolicy));
+                DuplicatePolicy.parse(duplicatePolicy), replaySize, replayMaxBytes);
         if (!settings.nodeId().matches(NODE_ID)) {
             throw new IllegalArgumentException("sse.node.id must match " + NODE_ID + ": " + settings.nodeId());
         }

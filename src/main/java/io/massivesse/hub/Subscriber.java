@@ -30,6 +30,8 @@ public final class Subscriber {
     private final long openedAt = System.currentTimeMillis();
 
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** The queue bound: the capacity, raised while a replay is being written so replayed events are never dropped. */
+    private int limit;
     /** Until the stream is open, frames only queue: nothing may be written before the first frame. */
     private boolean started;
     private boolean draining;
@@ -46,6 +48,7 @@ public final class Subscriber {
         this.capacity = capacity;
         this.writers = writers;
         this.onClosed = onClosed;
+        this.limit = capacity;
     }
 
     public String userId() {
@@ -71,12 +74,12 @@ public final class Subscriber {
             if (closeReason != null) {
                 return false;
             }
-            if (queue.size() >= capacity) {
+            if (queue.size() >= limit) {
                 queue.pollFirst();
                 dropped++;
             }
             queue.addLast(frame);
-            if (queue.size() >= capacity && fullSinceNanos == 0) {
+            if (queue.size() >= limit && fullSinceNanos == 0) {
                 fullSinceNanos = System.nanoTime();
             }
             if (draining || !started) {
@@ -86,6 +89,12 @@ public final class Subscriber {
         }
         writers.execute(this::drain);
         return true;
+    }
+
+    /** Queues replayed frames before the subscriber starts; they do not count against the capacity. */
+    synchronized void prime(List<byte[]> frames) {
+        queue.addAll(frames);
+        limit = capacity + frames.size();
     }
 
     /** Opens the stream with its first frame on the calling thread, then lets the writer drain what queued meanwhile. */
@@ -168,7 +177,10 @@ public final class Subscriber {
                 while (batch.size() < BATCH && !queue.isEmpty()) {
                     batch.add(queue.pollFirst());
                 }
-                if (queue.size() < capacity) {
+                if (queue.size() <= capacity) {
+                    limit = capacity;
+                }
+                if (queue.size() < limit) {
                     fullSinceNanos = 0;
                 }
                 endStream = batch.isEmpty() && closeReason != null;

@@ -42,6 +42,9 @@ final class ServletEventStream implements EventStream {
         response.setHeader("Cache-Control", "no-cache, no-store");
         // Tells nginx (and proxies that honour it) not to buffer the stream.
         response.setHeader("X-Accel-Buffering", "no");
+        // When the server ends a stream (replaced, evicted, shutting down) the socket goes with it,
+        // instead of idling as a keep-alive connection the client will not reuse.
+        response.setHeader("Connection", "close");
         out = response.getOutputStream();
         out.write(firstFrame);
         out.flush();

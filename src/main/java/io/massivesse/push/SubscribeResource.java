@@ -9,6 +9,8 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -42,10 +44,18 @@ public class SubscribeResource {
      */
     @GET
     public void connect(@PathParam("userId") String userId,
+                        @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+                        @QueryParam("lastEventId") String lastEventIdQuery,
                         @Suspended AsyncResponse async,
                         @Context HttpServletRequest request) {
         if (!USER_ID.matcher(userId).matches()) {
             async.resume(ErrorResponses.of(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -", null));
+            return;
+        }
+        // EventSource sends the header on its own reconnects; the query form is for a client's first connect.
+        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdQuery;
+        if (lastEventId != null && (lastEventId.isEmpty() || lastEventId.length() > 128 || SseFrames.breaksField(lastEventId))) {
+            async.resume(ErrorResponses.of(400, "Last-Event-ID must be 1-128 characters without CR, LF or NUL", null));
             return;
         }
         AsyncContext context = request.getAsyncContext();
@@ -55,7 +65,7 @@ public class SubscribeResource {
         ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
         Subscriber subscriber;
         try {
-            subscriber = hub.subscribe(userId, stream);
+            subscriber = hub.subscribe(userId, stream, lastEventId);
         } catch (ApiException refused) {
             async.resume(ErrorResponses.of(refused));
             return;

@@ -21,7 +21,7 @@ class HubTest {
     private Hub hub;
 
     private Hub hub(int buffer, int slowSeconds, int maxConnections, int perUser, DuplicatePolicy policy) {
-        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy), writers);
+        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, 50, 1 << 20), writers);
         return hub;
     }
 
@@ -197,6 +197,56 @@ class HubTest {
         Subscriber subscriber = hub.subscribe("multi", new RecordingStream());
         hub.replaceOlderThan("multi", "node-other", subscriber.openedAt() + 1_000);
         assertThat(subscriber.isClosed()).isFalse();
+    }
+
+    @Test
+    void reconnectWithLastEventIdReplaysWhatWasMissedThenGoesLive() {
+        Hub hub = hub(3, 30, 100, 3, DuplicatePolicy.REPLACE);
+        for (int i = 1; i <= 10; i++) {
+            hub.deliver(new Update(String.valueOf(i), null, "e" + i, i % 2 == 0 ? "alice" : null, 0));
+        }
+        hub.deliver(new Update("11", null, "bob's", "bob", 0));
+        RecordingStream stream = new RecordingStream();
+        hub.subscribe("alice", stream, "2");
+        hub.deliver(broadcast("12", "live"));
+        // Nine events after id 2 for alice (3..10) plus live 12: more than the queue's capacity of 3, none dropped.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 10);
+        assertThat(stream.events().get(0)).contains("event: connected");
+        assertThat(stream.events().subList(1, 10)).containsExactly(
+                "id: 3\ndata: e3\n\n", "id: 4\ndata: e4\n\n", "id: 5\ndata: e5\n\n", "id: 6\ndata: e6\n\n",
+                "id: 7\ndata: e7\n\n", "id: 8\ndata: e8\n\n", "id: 9\ndata: e9\n\n", "id: 10\ndata: e10\n\n",
+                "id: 12\ndata: live\n\n");
+        assertThat(hub.replayedCount()).isEqualTo(8);
+    }
+
+    @Test
+    void idOutsideTheWindowGetsReset() {
+        Hub hub = hub();
+        hub.deliver(broadcast("1", "x"));
+        RecordingStream stream = new RecordingStream();
+        hub.subscribe("carl", stream, "gone-long-ago");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 2);
+        assertThat(stream.events().get(1)).startsWith("event: reset\ndata: {\"lastEventId\":\"gone-long-ago\"");
+        assertThat(hub.resetCount()).isEqualTo(1);
+    }
+
+    @Test
+    void noGapAndNoDuplicateWhileEventsFlowDuringTheReconnect() throws Exception {
+        Hub hub = hub(100_000, 30, 100, 3, DuplicatePolicy.REPLACE);
+        hub.deliver(broadcast("0", "e0"));
+        Thread publisher = new Thread(() -> {
+            for (int i = 1; i <= 20; i++) {
+                hub.deliver(broadcast(String.valueOf(i), "e" + i));
+            }
+        });
+        RecordingStream stream = new RecordingStream();
+        publisher.start();
+        hub.subscribe("racer", stream, "0");
+        publisher.join();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 21);
+        List<String> ids = stream.events().subList(1, 21).stream().map(f -> f.substring(4, f.indexOf('\n'))).toList();
+        assertThat(ids).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
+                "11", "12", "13", "14", "15", "16", "17", "18", "19", "20");
     }
 
     @Test

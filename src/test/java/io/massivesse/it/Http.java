@@ -14,7 +14,7 @@ import jakarta.json.JsonObject;
 /** Plain HTTP calls for the tests. */
 public final class Http {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     private Http() {
     }

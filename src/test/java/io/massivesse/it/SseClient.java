@@ -28,9 +28,10 @@ public final class SseClient implements AutoCloseable {
     public record Event(String id, String event, String data) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
-    private final List<Event> events = new CopyOnWriteArrayList<>();
+    /** Appended by the reader thread, copied under its lock by the test (a copy-on-write list costs O(n²) here). */
+    private final List<Event> events = new ArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
     private final List<String> retries = new CopyOnWriteArrayList<>();
     private final HttpResponse<InputStream> response;
@@ -67,7 +68,15 @@ public final class SseClient implements AutoCloseable {
     }
 
     public List<Event> events() {
-        return new ArrayList<>(events);
+        synchronized (events) {
+            return new ArrayList<>(events);
+        }
+    }
+
+    public int eventCount() {
+        synchronized (events) {
+            return events.size();
+        }
     }
 
     public List<String> comments() {
@@ -85,13 +94,13 @@ public final class SseClient implements AutoCloseable {
 
     /** Waits until an event of this name has arrived and returns the first one. */
     public Event awaitEvent(String name) {
-        await().atMost(20, TimeUnit.SECONDS).until(() -> events.stream().anyMatch(e -> name.equals(e.event())));
-        return events.stream().filter(e -> name.equals(e.event())).findFirst().orElseThrow();
+        await().atMost(20, TimeUnit.SECONDS).until(() -> events().stream().anyMatch(e -> name.equals(e.event())));
+        return events().stream().filter(e -> name.equals(e.event())).findFirst().orElseThrow();
     }
 
     /** Waits until at least {@code count} events have arrived. */
     public List<Event> awaitEvents(int count) {
-        await().atMost(20, TimeUnit.SECONDS).until(() -> events.size() >= count);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> eventCount() >= count);
         return events();
     }
 
@@ -104,7 +113,10 @@ public final class SseClient implements AutoCloseable {
             while ((line = lines.readLine()) != null) {
                 if (line.isEmpty()) {
                     if (data != null) {
-                        events.add(new Event(id, event == null ? "message" : event, data.toString()));
+                        Event dispatched = new Event(id, event == null ? "message" : event, data.toString());
+                        synchronized (events) {
+                            events.add(dispatched);
+                        }
                     }
                     event = null;
                     data = null;

@@ -1,0 +1,79 @@
+package io.massivesse.hub;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node's replay window: the last {@code maxEvents} events (and at most {@code maxBytes} of
+ * frames), every event the node received, whoever it was for, so a client may resume on any node.
+ * Not thread-safe: the hub appends and reads it under its dispatch lock.
+ */
+final class History {
+
+    private record Entry(long seq, String id, String userId, byte[] frame) {
+    }
+
+    private final int maxEvents;
+    private final long maxBytes;
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final Map<String, Long> seqById = new HashMap<>();
+    private long nextSeq;
+    private long bytes;
+
+    History(int maxEvents, long maxBytes) {
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+    }
+
+    void append(String id, String userId, byte[] frame) {
+        if (maxEvents == 0) {
+            return;
+        }
+        Entry entry = new Entry(nextSeq++, id, userId, frame);
+        entries.addLast(entry);
+        // A publisher's own id may repeat (a new event reusing an old key): the newest one is the one to resume from.
+        seqById.put(id, entry.seq());
+        bytes += frame.length;
+        while (entries.size() > maxEvents || (bytes > maxBytes && entries.size() > 1)) {
+            Entry oldest = entries.removeFirst();
+            bytes -= oldest.frame().length;
+            seqById.remove(oldest.id(), oldest.seq());
+        }
+    }
+
+    /**
+     * The frames after {@code lastEventId} that {@code userId} may see (broadcasts and its own), oldest first;
+     * {@code null} when the id is not in the window (too old, or never seen here).
+     */
+    List<byte[]> after(String lastEventId, String userId) {
+        Long seq = seqById.get(lastEventId);
+        if (seq == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>();
+        Iterator<Entry> newestFirst = entries.descendingIterator();
+        while (newestFirst.hasNext()) {
+            Entry entry = newestFirst.next();
+            if (entry.seq() <= seq) {
+                break;
+            }
+            if (entry.userId() == null || entry.userId().equals(userId)) {
+                frames.add(entry.frame());
+            }
+        }
+        java.util.Collections.reverse(frames);
+        return frames;
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+}
