@@ -26,14 +26,40 @@ public final class SseLoad {
         final StringBuilder line = new StringBuilder();
         boolean headersDone;
         boolean connected;
+        boolean stalled;
         long events;
         long pings;
+        int lastSeq = -1;
 
         Connection(String userId, String host, String path) {
             this.userId = userId;
             this.request = ByteBuffer.wrap(("GET " + path + userId + " HTTP/1.1\r\nHost: " + host
                     + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         }
+    }
+
+    /** What to publish once every connection is up, and how to measure it. */
+    static final class Publishing {
+        int count;
+        double rate = 1;
+        String node;
+        int payloadBytes = 100;
+        int stalled;
+        String json;
+    }
+
+    private final Publishing publishing;
+    /** Receive latency of every (event, connection) pair, in microseconds. */
+    private int[] latencies = new int[1 << 20];
+    private int latencyCount;
+    private long[] completionMicros;
+    private int[] receivers;
+    private long lost;
+    private long duplicates;
+    private volatile long[] sentAtMicros;
+
+    SseLoad(Publishing publishing) {
+        this.publishing = publishing;
     }
 
     private int open;
@@ -51,6 +77,7 @@ public final class SseLoad {
         int holdSeconds = 30;
         String prefix = "load";
         int offset = 0;
+        Publishing publishing = new Publishing();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--nodes" -> nodes.addAll(List.of(args[++i].split(",")));
@@ -59,13 +86,19 @@ public final class SseLoad {
                 case "--hold" -> holdSeconds = Integer.parseInt(args[++i]);
                 case "--user-prefix" -> prefix = args[++i];
                 case "--user-offset" -> offset = Integer.parseInt(args[++i]);
+                case "--publish" -> publishing.count = Integer.parseInt(args[++i]);
+                case "--publish-rate" -> publishing.rate = Double.parseDouble(args[++i]);
+                case "--publish-to" -> publishing.node = args[++i];
+                case "--payload-bytes" -> publishing.payloadBytes = Integer.parseInt(args[++i]);
+                case "--stalled" -> publishing.stalled = Integer.parseInt(args[++i]);
+                case "--json" -> publishing.json = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (nodes.isEmpty()) {
             nodes.add("http://127.0.0.1:9080");
         }
-        new SseLoad().run(nodes, connections, rate, holdSeconds, prefix, offset);
+        new SseLoad(publishing).run(nodes, connections, rate, holdSeconds, prefix, offset);
     }
 
     private void run(List<String> nodes, int total, int rate, int holdSeconds, String prefix, int offset) throws IOException {
@@ -84,9 +117,14 @@ public final class SseLoad {
                 URI node = URI.create(nodes.get(started % nodes.size()));
                 Connection connection = new Connection(prefix + (offset + started), node.getHost() + ":" + node.getPort(),
                         "/sse/connect/");
+                connection.stalled = started < publishing.stalled;
                 started++;
                 try {
                     SocketChannel channel = SocketChannel.open();
+                    if (connection.stalled) {
+                        // A client that never reads: a small window makes the server's writes stall soon.
+                        channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+                    }
                     channel.configureBlocking(false);
                     channel.connect(new InetSocketAddress(node.getHost(), node.getPort()));
                     channel.register(selector, SelectionKey.OP_CONNECT, connection);
@@ -99,6 +137,9 @@ public final class SseLoad {
                 holdUntil = System.nanoTime() + holdSeconds * 1_000_000_000L;
                 System.out.printf("ramp done in %.1f s: connected=%d failed=%d; holding %d s%n",
                         (System.nanoTime() - start) / 1e9, connectedCount, failed, holdSeconds);
+                if (publishing.count > 0) {
+                    startPublisher(nodes.get(0));
+                }
             }
             selector.select(20);
             Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
@@ -116,6 +157,9 @@ public final class SseLoad {
         System.out.printf("RESULT connections=%d connected=%d failed=%d closed-by-server=%d open-at-end=%d events=%d pings=%d%n",
                 total, connectedCount, failed, closedByServer, open, events, pings);
         failures.stream().limit(10).forEach(f -> System.out.println("  failure: " + f));
+        if (publishing.count > 0) {
+            report(total - publishing.stalled);
+        }
         for (SelectionKey key : selector.keys()) {
             key.channel().close();
         }
@@ -133,7 +177,12 @@ public final class SseLoad {
             if (key.isValid() && key.isWritable()) {
                 channel.write(connection.request);
                 if (!connection.request.hasRemaining()) {
-                    key.interestOps(SelectionKey.OP_READ);
+                    if (connection.stalled) {
+                        key.interestOps(0);
+                        connectedCount++;
+                    } else {
+                        key.interestOps(SelectionKey.OP_READ);
+                    }
                 }
             }
             if (key.isValid() && key.isReadable()) {
@@ -177,8 +226,107 @@ public final class SseLoad {
             } else if (line.startsWith("id: ")) {
                 connection.events++;
                 events++;
+            } else if (line.startsWith("data: bench ")) {
+                received(connection, line);
             }
         }
+    }
+
+    /** Publishes {@code count} events at {@code rate}/s from a thread of its own; data carries sequence and send time. */
+    private void startPublisher(String defaultNode) {
+        int count = publishing.count;
+        sentAtMicros = new long[count];
+        completionMicros = new long[count];
+        receivers = new int[count];
+        String target = (publishing.node != null ? publishing.node : defaultNode) + "/sse/broadcast";
+        Thread publisher = new Thread(() -> {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            String padding = "p".repeat(Math.max(0, publishing.payloadBytes - 40));
+            long begin = System.nanoTime();
+            for (int seq = 0; seq < count; seq++) {
+                long due = begin + (long) (seq * 1e9 / publishing.rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                long sent = System.nanoTime() / 1000;
+                sentAtMicros[seq] = sent;
+                String body = "{\"data\":\"bench " + seq + " " + sent + " " + padding + "\"}";
+                try {
+                    var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(target))
+                                    .header("Content-Type", "application/json")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() != 202) {
+                        System.out.println("publish " + seq + " answered " + response.statusCode());
+                    }
+                } catch (IOException | InterruptedException e) {
+                    System.out.println("publish " + seq + " failed: " + e);
+                }
+            }
+            System.out.printf("published %d events in %.1f s%n", count, (System.nanoTime() - begin) / 1e9);
+        }, "publisher");
+        publisher.setDaemon(true);
+        publisher.start();
+    }
+
+    /** "data: bench <seq> <sentMicros> ...": latency from the publisher's send to this parse. */
+    private void received(Connection connection, String line) {
+        long now = System.nanoTime() / 1000;
+        int space = line.indexOf(' ', 12);
+        int seq = Integer.parseInt(line, 12, space, 10);
+        long sent = Long.parseLong(line, space + 1, line.indexOf(' ', space + 1), 10);
+        int latency = (int) (now - sent);
+        if (latencyCount == latencies.length) {
+            latencies = java.util.Arrays.copyOf(latencies, latencies.length * 2);
+        }
+        latencies[latencyCount++] = latency;
+        if (seq <= connection.lastSeq) {
+            duplicates++;
+        } else {
+            lost += seq - connection.lastSeq - 1;
+            connection.lastSeq = seq;
+        }
+        receivers[seq]++;
+        completionMicros[seq] = Math.max(completionMicros[seq], latency);
+    }
+
+    private void report(int healthy) {
+        int[] sorted = java.util.Arrays.copyOf(latencies, latencyCount);
+        java.util.Arrays.sort(sorted);
+        long[] completions = completionMicros.clone();
+        java.util.Arrays.sort(completions);
+        long complete = java.util.Arrays.stream(receivers).filter(r -> r == healthy).count();
+        // Events published but never seen by a healthy connection at the end count as lost too.
+        long missingAtEnd = 0;
+        for (int r : receivers) {
+            missingAtEnd += Math.max(0, healthy - r);
+        }
+        String summary = String.format(java.util.Locale.ROOT,
+                "{\"healthyConnections\":%d,\"stalledConnections\":%d,\"events\":%d,\"deliveries\":%d,"
+                        + "\"eventsReachingAll\":%d,\"lostGaps\":%d,\"missingAtEnd\":%d,\"duplicates\":%d,"
+                        + "\"latencyMs\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f},"
+                        + "\"completionMs\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f}}",
+                healthy, publishing.stalled, publishing.count, latencyCount, complete, lost, missingAtEnd, duplicates,
+                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0,
+                pctL(completions, 50), pctL(completions, 99), completions.length == 0 ? 0 : completions[completions.length - 1] / 1000.0);
+        System.out.println("SUMMARY " + summary);
+        if (publishing.json != null) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(publishing.json), summary + "\n");
+            } catch (IOException e) {
+                System.out.println("could not write " + publishing.json + ": " + e);
+            }
+        }
+    }
+
+    private static double pct(int[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1000.0;
+    }
+
+    private static double pctL(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1000.0;
     }
 
     private void close(SelectionKey key, Connection connection, String failure) {

@@ -18,6 +18,8 @@ public final class Subscriber {
 
     private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
 
+    private static final byte[] FLUSH = new byte[0];
+
     /** Frames written per flush: enough to amortise the flush, small enough to notice a close soon. */
     private static final int BATCH = 64;
 
@@ -107,7 +109,10 @@ public final class Subscriber {
         }
         synchronized (this) {
             started = true;
-            if (draining || (queue.isEmpty() && closeReason == null)) {
+            // A writer thread always flushes once after the open: on Liberty the request thread's own
+            // flush may stay unsent until some later write (docs/DESIGN.md). An empty frame is that flush.
+            queue.addFirst(FLUSH);
+            if (draining) {
                 return;
             }
             draining = true;

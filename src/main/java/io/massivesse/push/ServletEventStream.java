@@ -31,9 +31,10 @@ final class ServletEventStream implements EventStream {
     }
 
     /**
-     * Sends the headers and the first frame from the request thread. Liberty holds back a first
-     * flush made by another thread while the request is still being dispatched (seen on 26.0.0.3:
-     * nothing reached the client); once committed here, writes from the writer threads go out at once.
+     * Sends the headers and the first frame from the request thread. On Liberty 26.0.0.3 a first
+     * flush made by another thread while the request is still being dispatched never reaches the
+     * client, and on the request thread only {@code response.flushBuffer()} sends it at once:
+     * {@code out.flush()} left it unsent until a later write (docs/DESIGN.md).
      */
     @Override
     public void open(byte[] firstFrame) throws IOException {
@@ -47,7 +48,7 @@ final class ServletEventStream implements EventStream {
         response.setHeader("Connection", "close");
         out = response.getOutputStream();
         out.write(firstFrame);
-        out.flush();
+        response.flushBuffer();
     }
 
     @Override

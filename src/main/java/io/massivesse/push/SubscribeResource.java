@@ -1,6 +1,5 @@
 package io.massivesse.push;
 
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.RequestScoped;
@@ -10,33 +9,31 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 
-import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
-import io.massivesse.relay.Publisher;
-import io.massivesse.relay.RelayUnavailableException;
 
-/** {@code GET /sse/connect/{userId}}: opens the user's event stream on this node. */
+/**
+ * {@code GET /sse/connect/{userId}}: opens the user's event stream on this node, written as
+ * pre-encoded frames straight to the servlet response (the default, {@code SSE_WRITER=frames}).
+ */
 @Path("/connect/{userId}")
 @RequestScoped
 public class SubscribeResource {
 
     static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
-    private static final Logger LOG = Logger.getLogger(SubscribeResource.class.getName());
-
     @Inject
     Hub hub;
 
     @Inject
-    Publisher publisher;
+    ConnectionAnnouncer announcer;
 
     /**
      * The request is suspended and never resumed: the hub's writer owns the response from
@@ -48,36 +45,39 @@ public class SubscribeResource {
                         @QueryParam("lastEventId") String lastEventIdQuery,
                         @Suspended AsyncResponse async,
                         @Context HttpServletRequest request) {
-        if (!USER_ID.matcher(userId).matches()) {
-            async.resume(ErrorResponses.of(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -", null));
-            return;
-        }
-        // EventSource sends the header on its own reconnects; the query form is for a client's first connect.
-        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdQuery;
-        if (lastEventId != null && (lastEventId.isEmpty() || lastEventId.length() > 128 || SseFrames.breaksField(lastEventId))) {
-            async.resume(ErrorResponses.of(400, "Last-Event-ID must be 1-128 characters without CR, LF or NUL", null));
-            return;
-        }
-        AsyncContext context = request.getAsyncContext();
-        // An event stream has no end the container should enforce; dead clients are found by the heartbeat.
-        context.setTimeout(0);
-        // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
-        ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
         Subscriber subscriber;
+        AsyncContext context;
         try {
+            String lastEventId = validate(userId, lastEventIdHeader, lastEventIdQuery);
+            context = request.getAsyncContext();
+            // An event stream has no end the container should enforce; dead clients are found by the heartbeat.
+            context.setTimeout(0);
+            // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
+            ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
             subscriber = hub.subscribe(userId, stream, lastEventId);
+            context.addListener(stream.listenerFor(subscriber));
         } catch (ApiException refused) {
             async.resume(ErrorResponses.of(refused));
             return;
         }
-        context.addListener(stream.listenerFor(subscriber));
-        if (hub.settings().duplicatePolicy() == DuplicatePolicy.REPLACE) {
-            try {
-                publisher.announceConnection(userId, hub.settings().nodeId(), subscriber.openedAt());
-            } catch (RelayUnavailableException e) {
-                // The stream works without it; only a duplicate on another node stays open.
-                LOG.fine(() -> "could not announce " + subscriber + ": " + e.getMessage());
-            }
+        announcer.announce(subscriber);
+    }
+
+    /**
+     * Checks the user id and the Last-Event-ID (header first: EventSource sends it on its own
+     * reconnects; the query form is for a client's first connect).
+     *
+     * @return the last event id, or {@code null}
+     */
+    static String validate(String userId, String lastEventIdHeader, String lastEventIdQuery) {
+        if (!USER_ID.matcher(userId).matches()) {
+            throw new ApiException(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");
         }
+        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdQuery;
+        if (lastEventId != null && (lastEventId.isEmpty() || lastEventId.length() > 128
+                || SseFrames.breaksField(lastEventId))) {
+            throw new ApiException(400, "Last-Event-ID must be 1-128 characters without CR, LF or NUL");
+        }
+        return lastEventId;
     }
 }

@@ -33,7 +33,9 @@ final class RecordingStream implements EventStream {
             throw new IOException("connection reset");
         }
         for (byte[] frame : batch) {
-            frames.add(new String(frame, StandardCharsets.UTF_8));
+            if (frame.length > 0) { // an empty frame is only a flush
+                frames.add(new String(frame, StandardCharsets.UTF_8));
+            }
         }
     }
 

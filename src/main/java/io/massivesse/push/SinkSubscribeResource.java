@@ -1,0 +1,44 @@
+package io.massivesse.push;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import io.massivesse.hub.Hub;
+import io.massivesse.hub.Subscriber;
+
+/**
+ * {@code GET /sse/connect/{userId}} through JAX-RS's {@link SseEventSink}, when
+ * {@code SSE_WRITER=sink}; {@link SubscribeResource} is the default. Same contract.
+ */
+@Path("/connect/{userId}")
+@RequestScoped
+public class SinkSubscribeResource {
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    ConnectionAnnouncer announcer;
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void connect(@PathParam("userId") String userId,
+                        @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+                        @QueryParam("lastEventId") String lastEventIdQuery,
+                        @Context SseEventSink sink,
+                        @Context Sse sse) {
+        String lastEventId = SubscribeResource.validate(userId, lastEventIdHeader, lastEventIdQuery);
+        Subscriber subscriber = hub.subscribe(userId, new SinkEventStream(sink, sse), lastEventId);
+        announcer.announce(subscriber);
+    }
+}
