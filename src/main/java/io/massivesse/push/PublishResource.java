@@ -2,7 +2,7 @@ package io.massivesse.push;
 
 import java.io.InputStream;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.ws.rs.HeaderParam;
@@ -21,7 +21,7 @@ import io.massivesse.relay.RelayUnavailableException;
 
 /** {@code POST /sse/broadcast} and {@code POST /sse/send/{userId}}: accept an event for the cluster. */
 @Path("/")
-@RequestScoped
+@ApplicationScoped
 public class PublishResource {
 
     @Inject

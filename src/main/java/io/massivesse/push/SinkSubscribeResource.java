@@ -1,6 +1,6 @@
 package io.massivesse.push;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -21,7 +21,7 @@ import io.massivesse.hub.Subscriber;
  * {@code SSE_WRITER=sink}; {@link SubscribeResource} is the default. Same contract.
  */
 @Path("/connect/{userId}")
-@RequestScoped
+@ApplicationScoped
 public class SinkSubscribeResource {
 
     @Inject

@@ -2,7 +2,7 @@ package io.massivesse.push;
 
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +24,8 @@ import io.massivesse.hub.Subscriber;
  * pre-encoded frames straight to the servlet response (the default, {@code SSE_WRITER=frames}).
  */
 @Path("/connect/{userId}")
-@RequestScoped
+// Stateless: one instance serves every request.
+@ApplicationScoped
 public class SubscribeResource {
 
     static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
