@@ -4,6 +4,8 @@
 # (connected, never reading) among the N, for slow-consumer isolation.
 #   bench/fanout.sh [N=15000] [M=100] [R=2] [S=0] [PAYLOAD_BYTES=100]
 # Uses scripts/cluster.sh (broker + one node on SSE_CLUSTER_BASE_PORT, default 9380).
+# JFR=1 records a Flight Recorder profile of the node during the publish phase
+# (target/bench/<tag>.jfr) and prints its hot methods.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N="${1:-15000}"; M="${2:-100}"; R="${3:-2}"; S="${4:-0}"; B="${5:-100}"
@@ -11,6 +13,7 @@ export SSE_CLUSTER_BASE_PORT="${SSE_CLUSTER_BASE_PORT:-9380}"
 export SSE_BROKER_PORT="${SSE_BROKER_PORT:-61636}"
 JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
 OUT=target/bench; mkdir -p "$OUT"
+ROOT_OUT="$(pwd)/$OUT"
 TAG="fanout-n$N-m$M-r$R-s$S-b$B"
 scripts/cluster.sh start 1
 trap 'scripts/cluster.sh stop >/dev/null 2>&1 || true' EXIT
@@ -28,9 +31,16 @@ CLIENT=$!
 for _ in $(seq 1 900); do grep -q "ramp done" "$OUT/$TAG.log" && break; sleep 1; done
 sleep 5
 CPU_SERVER0=$(cpu "$PID")
+if [ "${JFR:-0}" = 1 ]; then
+    "$JAVA25/bin/jcmd" "$PID" JFR.start name=fanout settings=profile filename="$ROOT_OUT/$TAG.jfr" >/dev/null
+fi
 RSS1=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
 wait "$CLIENT" || true
 CPU_SERVER1=$(cpu "$PID")
+if [ "${JFR:-0}" = 1 ]; then
+    "$JAVA25/bin/jcmd" "$PID" JFR.stop name=fanout >/dev/null
+    "$JAVA25/bin/jfr" view --width 160 hot-methods "$OUT/$TAG.jfr" | head -30
+fi
 grep -E "ramp done|RESULT|SUMMARY|published|failure" "$OUT/$TAG.log"
 echo "node RSS: ${RSS0} KB idle -> ${RSS1} KB with $N connections"
 echo "server CPU from ramp done to the end: $(( (CPU_SERVER1 - CPU_SERVER0) / TICKS )) s"

@@ -45,22 +45,19 @@ create() {
     sed -i -E 's/-Xms[0-9]+[MmGg]/-Xms128M/' "$INSTANCE/etc/artemis.profile"
     # Events for the SSE topic expire (the publisher sets a time to live); expired ones are dropped,
     # not kept in an expiry queue, so a departed node's durable subscription cannot grow without end.
-    python3 - "$INSTANCE/etc/broker.xml" <<'PY'
-import sys
-path = sys.argv[1]
-xml = open(path).read()
-setting = """
-         <address-setting match="sse.#">
-            <expiry-address></expiry-address>
-            <dead-letter-address></dead-letter-address>
-            <auto-create-queues>true</auto-create-queues>
-            <auto-create-addresses>true</auto-create-addresses>
-            <default-address-routing-type>MULTICAST</default-address-routing-type>
-         </address-setting>
-"""
-xml = xml.replace("<address-settings>", "<address-settings>" + setting, 1)
-open(path, "w").write(xml)
-PY
+    awk '
+        { print }
+        /<address-settings>/ && !done {
+            print "         <address-setting match=\"sse.#\">"
+            print "            <expiry-address></expiry-address>"
+            print "            <dead-letter-address></dead-letter-address>"
+            print "            <auto-create-queues>true</auto-create-queues>"
+            print "            <auto-create-addresses>true</auto-create-addresses>"
+            print "            <default-address-routing-type>MULTICAST</default-address-routing-type>"
+            print "         </address-setting>"
+            done = 1
+        }' "$INSTANCE/etc/broker.xml" > "$INSTANCE/etc/broker.xml.new"
+    mv "$INSTANCE/etc/broker.xml.new" "$INSTANCE/etc/broker.xml"
 }
 
 start() {
