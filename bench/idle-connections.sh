@@ -34,6 +34,10 @@ CLIENT=$!
 for _ in $(seq 1 600); do grep -q "ramp done" "$LOG/idle-client.log" && break; sleep 1; done
 sleep 10
 read -r RSS1 HEAP1 <<<"$(sample)"
+# What the heap holds per connection: the largest classes after the GC.
+"$JAVA_HOME/bin/jcmd" "$PID" GC.class_histogram | head -30 > "$LOG/idle-histogram.txt"
+# Native memory beside the heap (direct buffers are most of it).
+"$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory summary > "$LOG/idle-nmt.txt" 2>&1 || true
 THREADS=$(ls "/proc/$PID/task" | wc -l)
 wait "$CLIENT" || true
 cat "$LOG/idle-client.log" | grep -E "ramp done|RESULT|failure"
