@@ -9,6 +9,8 @@ import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.massivesse.push.SseFrames;
+
 /**
  * One open SSE connection: a bounded queue of encoded frames, drained in order by a writer
  * thread started only while there is something to write. Offering never blocks, so a
@@ -77,8 +79,11 @@ public final class Subscriber {
                 return false;
             }
             if (queue.size() >= limit) {
-                queue.pollFirst();
-                dropped++;
+                byte[] oldest = queue.pollFirst();
+                // Only events count as dropped; a lost heartbeat or flush costs the client nothing.
+                if (oldest != FLUSH && oldest != SseFrames.PING) {
+                    dropped++;
+                }
             }
             queue.addLast(frame);
             if (queue.size() >= limit && fullSinceNanos == 0) {
