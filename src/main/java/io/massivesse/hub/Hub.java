@@ -88,16 +88,20 @@ public class Hub {
         boolean[] refused = {false};
         dispatch.lock();
         try {
+            List<byte[]> first = new ArrayList<>();
+            first.add(connected);
             if (lastEventId != null) {
                 List<byte[]> missed = history.after(lastEventId, userId);
                 if (missed == null) {
                     resets.incrementAndGet();
-                    missed = List.of(SseFrames.control("reset", resetJson(lastEventId), null));
+                    first.add(SseFrames.control("reset", resetJson(lastEventId), null));
                 } else {
                     replayed.addAndGet(missed.size());
+                    first.addAll(missed);
                 }
-                subscriber.prime(missed);
             }
+            // Queued before the subscriber becomes visible to deliver(): connected, replay, then live events.
+            subscriber.prime(first);
             byUser.compute(userId, (user, current) -> {
                 if (current != null && settings.duplicatePolicy() == DuplicatePolicy.ALLOW
                         && current.length >= settings.maxConnectionsPerUser()) {
@@ -123,8 +127,7 @@ public class Hub {
             throw new ApiException(429, "user " + userId + " already has " + settings.maxConnectionsPerUser()
                     + " connections on this node");
         }
-        // Events that arrive from here on queue behind the connected frame, which goes out first.
-        subscriber.start(connected);
+        subscriber.start();
         for (Subscriber old : displaced) {
             old.closeAfter(SseFrames.control("replaced", replacedJson(userId), null), CloseReason.REPLACED);
         }

@@ -20,8 +20,6 @@ public final class Subscriber {
 
     private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
 
-    private static final byte[] FLUSH = new byte[0];
-
     /** Frames written per flush: enough to amortise the flush, small enough to notice a close soon. */
     private static final int BATCH = 64;
 
@@ -80,8 +78,8 @@ public final class Subscriber {
             }
             if (queue.size() >= limit) {
                 byte[] oldest = queue.pollFirst();
-                // Only events count as dropped; a lost heartbeat or flush costs the client nothing.
-                if (oldest != FLUSH && oldest != SseFrames.PING) {
+                // Only events count as dropped; a lost heartbeat costs the client nothing.
+                if (oldest != SseFrames.PING) {
                     dropped++;
                 }
             }
@@ -98,26 +96,26 @@ public final class Subscriber {
         return true;
     }
 
-    /** Queues replayed frames before the subscriber starts; they do not count against the capacity. */
+    /**
+     * Queues the first frames (connected, then any replay) before the subscriber starts; they do not
+     * count against the capacity, so a long replay is never cut by the drop-oldest rule.
+     */
     synchronized void prime(List<byte[]> frames) {
         queue.addAll(frames);
         limit = capacity + frames.size();
     }
 
-    /** Opens the stream with its first frame on the calling thread, then lets the writer drain what queued meanwhile. */
-    void start(byte[] firstFrame) {
+    /** Commits the stream on the calling (request) thread, then lets the writer drain what is queued. */
+    void start() {
         try {
-            stream.open(firstFrame);
+            stream.open();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, this + ": open failed", e);
             close(CloseReason.CLIENT_GONE);
         }
         synchronized (this) {
             started = true;
-            // A writer thread always flushes once after the open: on Liberty the request thread's own
-            // flush may stay unsent until some later write (docs/DESIGN.md). An empty frame is that flush.
-            queue.addFirst(FLUSH);
-            if (draining) {
+            if (draining || (queue.isEmpty() && closeReason == null)) {
                 return;
             }
             draining = true;

@@ -31,13 +31,12 @@ final class ServletEventStream implements EventStream {
     }
 
     /**
-     * Sends the headers and the first frame from the request thread. On Liberty 26.0.0.3 a first
-     * flush made by another thread while the request is still being dispatched never reaches the
-     * client, and on the request thread only {@code response.flushBuffer()} sends it at once:
-     * {@code out.flush()} left it unsent until a later write (docs/DESIGN.md).
+     * Commits the headers from the request thread. On Liberty 26.0.0.3 a first flush made by another
+     * thread while the request is still being dispatched never reaches the client; once the request
+     * thread has committed the response, the writer thread's writes go out at once (docs/DESIGN.md).
      */
     @Override
-    public void open(byte[] firstFrame) throws IOException {
+    public void open() throws IOException {
         response.setStatus(200);
         response.setContentType("text/event-stream");
         response.setHeader("Cache-Control", "no-cache, no-store");
@@ -47,7 +46,6 @@ final class ServletEventStream implements EventStream {
         // instead of idling as a keep-alive connection the client will not reuse.
         response.setHeader("Connection", "close");
         out = response.getOutputStream();
-        out.write(firstFrame);
         response.flushBuffer();
     }
 

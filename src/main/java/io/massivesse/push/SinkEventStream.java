@@ -33,9 +33,9 @@ final class SinkEventStream implements EventStream {
         this.sse = sse;
     }
 
+    /** RESTEasy commits the response with the first send; nothing to do before it. */
     @Override
-    public void open(byte[] firstFrame) throws IOException {
-        write(List.of(firstFrame));
+    public void open() {
     }
 
     @Override

@@ -44,6 +44,8 @@ class HubTest {
     void connectedFrameComesFirst() {
         RecordingStream stream = new RecordingStream();
         hub().subscribe("alice", stream);
+        assertThat(stream.opened).isTrue();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !stream.frames.isEmpty());
         assertThat(stream.frames).first()
                 .isEqualTo("retry: 2000\nevent: connected\ndata: {\"userId\":\"alice\",\"node\":\"node-t\"}\n\n");
     }
@@ -129,6 +131,7 @@ class HubTest {
         Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stream = new RecordingStream();
         Subscriber subscriber = hub.subscribe("slow", stream);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !stream.frames.isEmpty()); // connected written
         stream.stall();
         for (int i = 0; i < 50; i++) {
             hub.deliver(broadcast(String.valueOf(i), "e" + i));

@@ -15,9 +15,11 @@ final class RecordingStream implements EventStream {
     volatile boolean failing;
     private volatile CountDownLatch stall = new CountDownLatch(0);
 
+    volatile boolean opened;
+
     @Override
-    public void open(byte[] firstFrame) throws IOException {
-        write(List.of(firstFrame));
+    public void open() {
+        opened = true;
     }
 
     @Override
@@ -33,9 +35,7 @@ final class RecordingStream implements EventStream {
             throw new IOException("connection reset");
         }
         for (byte[] frame : batch) {
-            if (frame.length > 0) { // an empty frame is only a flush
-                frames.add(new String(frame, StandardCharsets.UTF_8));
-            }
+            frames.add(new String(frame, StandardCharsets.UTF_8));
         }
     }
 
