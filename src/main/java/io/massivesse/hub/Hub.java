@@ -14,6 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+
 import io.massivesse.push.ApiException;
 import io.massivesse.push.SseFrames;
 import io.massivesse.push.Update;
@@ -129,7 +132,7 @@ public class Hub {
         }
         subscriber.start();
         for (Subscriber old : displaced) {
-            old.closeAfter(SseFrames.control("replaced", replacedJson(userId), null), CloseReason.REPLACED);
+            old.closeAfter(replacedFrame(userId), CloseReason.REPLACED);
         }
         LOG.fine(() -> "connect " + subscriber + " active=" + active.get());
         return subscriber;
@@ -142,11 +145,12 @@ public class Hub {
         try {
             history.append(update.id(), update.userId(), frame);
             if (update.isBroadcast()) {
-                byUser.forEachValue(PARALLEL_THRESHOLD, subscribers -> offerAll(subscribers, frame));
+                delivered.addAndGet(byUser.reduceValuesToLong(PARALLEL_THRESHOLD,
+                        subscribers -> offerAll(subscribers, frame), 0L, Long::sum));
             } else {
                 Subscriber[] subscribers = byUser.get(update.userId());
                 if (subscribers != null) {
-                    offerAll(subscribers, frame);
+                    delivered.addAndGet(offerAll(subscribers, frame));
                 }
             }
         } finally {
@@ -154,14 +158,15 @@ public class Hub {
         }
     }
 
-    private void offerAll(Subscriber[] subscribers, byte[] frame) {
-        int count = 0;
+    /** Offers to a user's connections; returns how many took the frame. Counted once per event by the caller. */
+    private static long offerAll(Subscriber[] subscribers, byte[] frame) {
+        long count = 0;
         for (Subscriber subscriber : subscribers) {
             if (subscriber.offer(frame)) {
                 count++;
             }
         }
-        delivered.addAndGet(count);
+        return count;
     }
 
     /**
@@ -176,7 +181,7 @@ public class Hub {
         for (Subscriber subscriber : connectionsOf(userId)) {
             long mine = subscriber.openedAt();
             if (mine < openedAt || (mine == openedAt && settings.nodeId().compareTo(node) < 0)) {
-                subscriber.closeAfter(SseFrames.control("replaced", replacedJson(userId), null), CloseReason.REPLACED);
+                subscriber.closeAfter(replacedFrame(userId), CloseReason.REPLACED);
             }
         }
     }
@@ -210,7 +215,7 @@ public class Hub {
     /** Ends every stream with {@code event: server-shutdown} and stops the heartbeat. */
     public void shutdown() {
         heartbeat.shutdownNow();
-        byte[] goodbye = SseFrames.control("server-shutdown", "{\"node\":" + quote(settings.nodeId()) + "}",
+        byte[] goodbye = SseFrames.control("server-shutdown", json("node", settings.nodeId()),
                 settings.retryMillis());
         byUser.forEachValue(Long.MAX_VALUE, subscribers -> {
             for (Subscriber subscriber : subscribers) {
@@ -259,34 +264,25 @@ public class Hub {
     }
 
     private String connectedJson(String userId) {
-        return "{\"userId\":" + quote(userId) + ",\"node\":" + quote(settings.nodeId()) + "}";
+        return json("userId", userId, "node", settings.nodeId());
     }
 
     private static String resetJson(String lastEventId) {
-        return "{\"lastEventId\":" + jsonString(lastEventId)
-                + ",\"reason\":\"the event is no longer in the replay window; reload the state you need\"}";
+        return json("lastEventId", lastEventId,
+                "reason", "the event is no longer in the replay window; reload the state you need");
     }
 
-    private static String jsonString(String text) {
-        StringBuilder json = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c < 0x20) {
-                json.append(String.format("\\u%04x", (int) c));
-            } else {
-                json.append(c);
-            }
+    private static byte[] replacedFrame(String userId) {
+        return SseFrames.control("replaced",
+                json("userId", userId, "reason", "a newer connection of this user replaced this one"), null);
+    }
+
+    /** A flat JSON object of string fields, in the given order. */
+    private static String json(String... namesAndValues) {
+        JsonObjectBuilder object = Json.createObjectBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            object.add(namesAndValues[i], namesAndValues[i + 1]);
         }
-        return json.append('"').toString();
-    }
-
-    private String replacedJson(String userId) {
-        return "{\"userId\":" + quote(userId) + ",\"reason\":\"a newer connection of this user replaced this one\"}";
-    }
-
-    /** User and node ids are validated to a safe alphabet; quoting is all JSON needs for them. */
-    private static String quote(String safe) {
-        return "\"" + safe + "\"";
+        return object.build().toString();
     }
 }

@@ -21,10 +21,6 @@ import jakarta.json.stream.JsonParsingException;
  */
 public record PublishRequest(String data, String event, String id) {
 
-    /** Ids double as idempotency keys and travel in every frame: keep them short. */
-    static final int MAX_ID_LENGTH = 128;
-    static final int MAX_EVENT_LENGTH = 128;
-
     /**
      * @param contentType    the request's Content-Type, or {@code null}
      * @param body           the request body (read here, at most {@code maxBytes} + 1 bytes)
@@ -60,15 +56,11 @@ public record PublishRequest(String data, String event, String id) {
         if (data.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
             throw new ApiException(413, "data is larger than " + maxBytes + " bytes");
         }
-        if (event != null) {
-            if (event.isEmpty() || event.length() > MAX_EVENT_LENGTH || SseFrames.breaksField(event)) {
-                throw new ApiException(400, "event name must be 1-" + MAX_EVENT_LENGTH + " characters without CR, LF or NUL");
-            }
+        if (event != null && !Update.isValidField(event)) {
+            throw new ApiException(400, "event name must be 1-" + Update.MAX_FIELD_LENGTH + " characters without CR, LF or NUL");
         }
-        if (id != null) {
-            if (id.isEmpty() || id.length() > MAX_ID_LENGTH || SseFrames.breaksField(id)) {
-                throw new ApiException(400, "id must be 1-" + MAX_ID_LENGTH + " characters without CR, LF or NUL");
-            }
+        if (id != null && !Update.isValidField(id)) {
+            throw new ApiException(400, "id must be 1-" + Update.MAX_FIELD_LENGTH + " characters without CR, LF or NUL");
         }
         return this;
     }

@@ -48,9 +48,7 @@ public class PublishResource {
                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                          @QueryParam("message") String message,
                          InputStream body) {
-        if (!SubscribeResource.USER_ID.matcher(userId).matches()) {
-            throw new ApiException(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");
-        }
+        SubscribeResource.requireValidUserId(userId);
         return publish(userId, contentType, message, body);
     }
 

@@ -1,7 +1,5 @@
 package io.massivesse.push;
 
-import java.util.regex.Pattern;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -27,8 +25,6 @@ import io.massivesse.hub.Subscriber;
 // Stateless: one instance serves every request.
 @ApplicationScoped
 public class SubscribeResource {
-
-    static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
     @Inject
     Hub hub;
@@ -71,14 +67,17 @@ public class SubscribeResource {
      * @return the last event id, or {@code null}
      */
     static String validate(String userId, String lastEventIdHeader, String lastEventIdQuery) {
-        if (!USER_ID.matcher(userId).matches()) {
-            throw new ApiException(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");
-        }
+        requireValidUserId(userId);
         String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdQuery;
-        if (lastEventId != null && (lastEventId.isEmpty() || lastEventId.length() > 128
-                || SseFrames.breaksField(lastEventId))) {
+        if (lastEventId != null && !Update.isValidField(lastEventId)) {
             throw new ApiException(400, "Last-Event-ID must be 1-128 characters without CR, LF or NUL");
         }
         return lastEventId;
+    }
+
+    static void requireValidUserId(String userId) {
+        if (!Update.isValidUserId(userId)) {
+            throw new ApiException(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");
+        }
     }
 }

@@ -1,12 +1,9 @@
 package io.massivesse.relay;
 
-import java.util.regex.Pattern;
-
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 
-import io.massivesse.push.SseFrames;
 import io.massivesse.push.Update;
 
 /**
@@ -30,7 +27,6 @@ public final class JmsMessages {
     /** Artemis duplicate detection: a retried publish with the same id is stored once. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
-    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
     private JmsMessages() {
     }
@@ -89,11 +85,11 @@ public final class JmsMessages {
             return new Invalid("blank data");
         }
         String event = message.getStringProperty(EVENT);
-        if (event != null && (event.isEmpty() || SseFrames.breaksField(event))) {
-            return new Invalid("sseEvent has CR, LF or NUL");
+        if (event != null && !Update.isValidField(event)) {
+            return new Invalid("sseEvent is empty, longer than 128, or has CR, LF or NUL");
         }
         String userId = message.getStringProperty(USER_ID);
-        if (userId != null && !USER.matcher(userId).matches()) {
+        if (userId != null && !Update.isValidUserId(userId)) {
             return new Invalid("sseUserId is not a valid user id");
         }
         String id = message.getStringProperty(ID);
@@ -102,8 +98,8 @@ public final class JmsMessages {
         if (id == null) {
             // Every node derives the same id from the broker's message id, so replay works on any node.
             id = String.format("%013d-jms-%s", publishedAt, message.getJMSMessageID().replaceFirst("^ID:", ""));
-        } else if (id.isEmpty() || id.length() > 128 || SseFrames.breaksField(id)) {
-            return new Invalid("sseId has CR, LF or NUL, or is longer than 128");
+        } else if (!Update.isValidField(id)) {
+            return new Invalid("sseId is empty, longer than 128, or has CR, LF or NUL");
         }
         return new Event(new Update(id, event, data, userId, publishedAt));
     }

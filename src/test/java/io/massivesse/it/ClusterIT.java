@@ -47,10 +47,7 @@ class ClusterIT {
     }
 
     private static SseClient connect(int node, String userId) {
-        SseClient client = SseClient.connect(at(node, "/sse/connect/" + userId));
-        assertThat(client.status()).isEqualTo(200);
-        client.awaitEvent("connected");
-        return client;
+        return SseClient.connected(at(node, "/sse/connect/" + userId));
     }
 
     @Test

@@ -43,7 +43,7 @@ class DeliveryIT {
     URL base;
 
     private URI uri(String path) {
-        return URI.create(base.toString().replaceAll("/$", "") + path);
+        return Http.uri(base, path);
     }
 
     private String publish(String userId, String data) {

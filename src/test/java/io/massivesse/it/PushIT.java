@@ -34,14 +34,11 @@ class PushIT {
     URL base;
 
     private URI uri(String path) {
-        return URI.create(base.toString().replaceAll("/$", "") + path);
+        return Http.uri(base, path);
     }
 
     private SseClient connect(String userId) {
-        SseClient client = SseClient.connect(uri("/sse/connect/" + userId));
-        assertThat(client.status()).isEqualTo(200);
-        client.awaitEvent("connected");
-        return client;
+        return SseClient.connected(uri("/sse/connect/" + userId));
     }
 
     @Test

@@ -49,6 +49,16 @@ public final class SseClient implements AutoCloseable {
         return connect(uri, Map.of());
     }
 
+    /** Connects and waits for the connected frame: the stream is live. */
+    public static SseClient connected(URI uri) {
+        SseClient client = connect(uri);
+        if (client.status() != 200) {
+            throw new AssertionError("GET " + uri + " answered " + client.status());
+        }
+        client.awaitEvent("connected");
+        return client;
+    }
+
     public static SseClient connect(URI uri, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
         headers.forEach(request::header);
