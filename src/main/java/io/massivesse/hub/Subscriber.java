@@ -57,7 +57,7 @@ public final class Subscriber {
         return userId;
     }
 
-    /** Node-local connection number: orders a user's connections by age. */
+    /** Node-local connection number, for logs. */
     public long serial() {
         return serial;
     }
