@@ -41,6 +41,8 @@ public final class SseLoad {
     /** What to publish once every connection is up, and how to measure it. */
     static final class Publishing {
         int count;
+        /** Broadcasts sent first and left out of latency and completion (JIT warm-up); still checked for loss. */
+        int warmup;
         double rate = 1;
         String node;
         int payloadBytes = 100;
@@ -90,6 +92,7 @@ public final class SseLoad {
                 case "--publish-rate" -> publishing.rate = Double.parseDouble(args[++i]);
                 case "--publish-to" -> publishing.node = args[++i];
                 case "--payload-bytes" -> publishing.payloadBytes = Integer.parseInt(args[++i]);
+                case "--warmup" -> publishing.warmup = Integer.parseInt(args[++i]);
                 case "--stalled" -> publishing.stalled = Integer.parseInt(args[++i]);
                 case "--json" -> publishing.json = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -234,7 +237,7 @@ public final class SseLoad {
 
     /** Publishes {@code count} events at {@code rate}/s from a thread of its own; data carries sequence and send time. */
     private void startPublisher(String defaultNode) {
-        int count = publishing.count;
+        int count = publishing.warmup + publishing.count;
         sentAtMicros = new long[count];
         completionMicros = new long[count];
         receivers = new int[count];
@@ -278,10 +281,12 @@ public final class SseLoad {
         int seq = Integer.parseInt(line, 12, space, 10);
         long sent = Long.parseLong(line, space + 1, line.indexOf(' ', space + 1), 10);
         int latency = (int) (now - sent);
-        if (latencyCount == latencies.length) {
+        if (seq >= publishing.warmup && latencyCount == latencies.length) {
             latencies = java.util.Arrays.copyOf(latencies, latencies.length * 2);
         }
-        latencies[latencyCount++] = latency;
+        if (seq >= publishing.warmup) {
+            latencies[latencyCount++] = latency;
+        }
         if (seq <= connection.lastSeq) {
             duplicates++;
         } else {
@@ -295,7 +300,8 @@ public final class SseLoad {
     private void report(int healthy) {
         int[] sorted = java.util.Arrays.copyOf(latencies, latencyCount);
         java.util.Arrays.sort(sorted);
-        long[] completions = completionMicros.clone();
+        long[] byEvent = java.util.Arrays.copyOfRange(completionMicros, publishing.warmup, completionMicros.length);
+        long[] completions = byEvent.clone();
         java.util.Arrays.sort(completions);
         long complete = java.util.Arrays.stream(receivers).filter(r -> r == healthy).count();
         // Events published but never seen by a healthy connection at the end count as lost too.
@@ -307,10 +313,13 @@ public final class SseLoad {
                 "{\"healthyConnections\":%d,\"stalledConnections\":%d,\"events\":%d,\"deliveries\":%d,"
                         + "\"eventsReachingAll\":%d,\"lostGaps\":%d,\"missingAtEnd\":%d,\"duplicates\":%d,"
                         + "\"latencyMs\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f},"
-                        + "\"completionMs\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f}}",
+                        + "\"completionMs\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"warmupEvents\":%d,"
+                        + "\"completionByEventMs\":%s}",
                 healthy, publishing.stalled, publishing.count, latencyCount, complete, lost, missingAtEnd, duplicates,
                 pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0,
-                pctL(completions, 50), pctL(completions, 99), completions.length == 0 ? 0 : completions[completions.length - 1] / 1000.0);
+                pctL(completions, 50), pctL(completions, 99), completions.length == 0 ? 0 : completions[completions.length - 1] / 1000.0,
+                publishing.warmup, java.util.Arrays.stream(byEvent).mapToObj(c -> String.valueOf(c / 1000))
+                        .collect(java.util.stream.Collectors.joining(",", "[", "]")));
         System.out.println("SUMMARY " + summary);
         if (publishing.json != null) {
             try {

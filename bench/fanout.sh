@@ -4,17 +4,19 @@
 # (connected, never reading) among the N, for slow-consumer isolation.
 #   bench/fanout.sh [N=15000] [M=100] [R=2] [S=0] [PAYLOAD_BYTES=100]
 # Uses scripts/cluster.sh (broker + one node on SSE_CLUSTER_BASE_PORT, default 9380).
+# WARMUP (default 20) broadcasts go first and are left out of latency and completion (the JIT
+# compiles the write path on them); they are still checked for loss.
 # JFR=1 records a Flight Recorder profile of the node during the publish phase
 # (target/bench/<tag>.jfr) and prints its hot methods.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-N="${1:-15000}"; M="${2:-100}"; R="${3:-2}"; S="${4:-0}"; B="${5:-100}"
+N="${1:-15000}"; M="${2:-100}"; R="${3:-2}"; S="${4:-0}"; B="${5:-100}"; W="${WARMUP:-20}"
 export SSE_CLUSTER_BASE_PORT="${SSE_CLUSTER_BASE_PORT:-9380}"
 export SSE_BROKER_PORT="${SSE_BROKER_PORT:-61636}"
 JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
 OUT=target/bench; mkdir -p "$OUT"
 ROOT_OUT="$(pwd)/$OUT"
-TAG="fanout-n$N-m$M-r$R-s$S-b$B"
+TAG="fanout-n$N-m$M-r$R-s$S-b$B-w$W"
 scripts/cluster.sh start 1
 trap 'scripts/cluster.sh stop >/dev/null 2>&1 || true' EXIT
 PID="$(cat "target/liberty/wlp/usr/servers/node-$SSE_CLUSTER_BASE_PORT/../.pid/node-$SSE_CLUSTER_BASE_PORT.pid" 2>/dev/null \
@@ -22,10 +24,10 @@ PID="$(cat "target/liberty/wlp/usr/servers/node-$SSE_CLUSTER_BASE_PORT/../.pid/n
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user+system clock ticks
 TICKS=$(getconf CLK_TCK)
 RSS0=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
-HOLD=$(( M / R + 30 ))
+HOLD=$(( (M + W) / R + 30 ))
 /usr/bin/time -f "client CPU (whole run): %U s user, %S s system" -o "$OUT/$TAG.time" \
     "$JAVA25/bin/java" -Xmx1g bench/SseLoad.java --nodes "http://127.0.0.1:$SSE_CLUSTER_BASE_PORT" --connections "$N" \
-    --rate 1500 --hold "$HOLD" --publish "$M" --publish-rate "$R" --stalled "$S" --payload-bytes "$B" \
+    --rate 1500 --hold "$HOLD" --publish "$M" --warmup "$W" --publish-rate "$R" --stalled "$S" --payload-bytes "$B" \
     --json "$OUT/$TAG.json" > "$OUT/$TAG.log" 2>&1 &
 CLIENT=$!
 for _ in $(seq 1 900); do grep -q "ramp done" "$OUT/$TAG.log" && break; sleep 1; done

@@ -12,35 +12,41 @@ WLP=target/liberty/wlp
 LOG=target/bench; mkdir -p "$LOG"
 
 ./mvnw -q -B -DskipTests package liberty:create liberty:install-feature liberty:deploy
-"$WLP/bin/server" start defaultServer >/dev/null
+# Native memory tracking (a few % overhead) so the report can say where the RSS goes.
+JVM_ARGS="${JVM_ARGS:-} -XX:NativeMemoryTracking=summary" "$WLP/bin/server" start defaultServer >/dev/null
 trap '"$WLP/bin/server" stop defaultServer >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 60); do curl -sf -o /dev/null -m 2 -X POST 'http://127.0.0.1:9080/sse/broadcast?message=warmup' && break; sleep 1; done
 PID="$(cat "$WLP/usr/servers/.pid/defaultServer.pid")"
 
-sample() { # prints "rss_kb heap_used_kb"
+sample() { # prints "rss_kb heap_used_kb heap_committed_kb"
     "$JAVA_HOME/bin/jcmd" "$PID" GC.run >/dev/null
     sleep 2
-    local rss heap
+    local rss info heap committed
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
-    heap=$("$JAVA_HOME/bin/jcmd" "$PID" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9)
-    echo "$rss $heap"
+    info=$("$JAVA_HOME/bin/jcmd" "$PID" GC.heap_info | grep -m1 'committed')
+    heap=$(grep -o 'used [0-9]*K' <<<"$info" | tr -dc 0-9)
+    committed=$(grep -o 'committed [0-9]*K' <<<"$info" | tr -dc 0-9)
+    echo "$rss $heap $committed"
 }
-read -r RSS0 HEAP0 <<<"$(sample)"
-echo "baseline: rss=${RSS0} KB heap=${HEAP0} KB"
+read -r RSS0 HEAP0 COMMITTED0 <<<"$(sample)"
+echo "baseline: rss=${RSS0} KB heap=${HEAP0} KB (committed ${COMMITTED0} KB)"
+"$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory baseline >/dev/null
 
 "$JAVA_HOME/bin/java" -Xmx512m bench/SseLoad.java --nodes http://127.0.0.1:9080 --connections "$N" --rate 1000 \
     --hold "$HOLD" > "$LOG/idle-client.log" 2>&1 &
 CLIENT=$!
 for _ in $(seq 1 600); do grep -q "ramp done" "$LOG/idle-client.log" && break; sleep 1; done
 sleep 10
-read -r RSS1 HEAP1 <<<"$(sample)"
+read -r RSS1 HEAP1 COMMITTED1 <<<"$(sample)"
 # What the heap holds per connection: the largest classes after the GC.
 "$JAVA_HOME/bin/jcmd" "$PID" GC.class_histogram | head -30 > "$LOG/idle-histogram.txt"
 # Native memory beside the heap (direct buffers are most of it).
-"$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory summary > "$LOG/idle-nmt.txt" 2>&1 || true
+"$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory summary.diff > "$LOG/idle-nmt.txt" 2>&1 || true
 THREADS=$(ls "/proc/$PID/task" | wc -l)
 wait "$CLIENT" || true
 cat "$LOG/idle-client.log" | grep -E "ramp done|RESULT|failure"
-echo "with $N connections: rss=${RSS1} KB heap=${HEAP1} KB platform-threads=${THREADS}"
+echo "with $N connections: rss=${RSS1} KB heap=${HEAP1} KB (committed ${COMMITTED1} KB) platform-threads=${THREADS}"
+echo "native memory growth by category (committed KB; all of it in $LOG/idle-nmt.txt):"
+grep -E '^-? *[A-Za-z ]+ \(reserved=' "$LOG/idle-nmt.txt" | sed -E 's/^-? *([A-Za-z ]+) \(reserved=[^,]*, committed=([0-9]+KB)( [+-][0-9]+KB)?.*/  \1: \2\3/' || true
 awk -v n="$N" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" 'BEGIN {
     printf "per connection: rss=%.1f KB heap=%.1f KB\n", (r1 - r0) / n, (h1 - h0) / n }'

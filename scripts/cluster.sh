@@ -2,6 +2,7 @@
 # A local cluster on loopback: one Artemis broker and N Liberty nodes on ports 9080, 9081, ...
 #   scripts/cluster.sh start N     build if needed, start the broker and N nodes, wait until all relay events
 #   scripts/cluster.sh stop        stop the nodes this script started, then the broker
+#   scripts/cluster.sh stop-node I stop node I (1-based) gracefully: its clients are told to reconnect elsewhere
 #   scripts/cluster.sh status
 # Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
 # and any SSE_* setting (passed to every node). Logs: target/liberty/wlp/usr/servers/node-<port>/logs.
@@ -48,13 +49,14 @@ start() {
 JAVA_HOME=$jh
 HTTP_PORT=$port
 HTTPS_PORT=$((port + 1000))
+MANAGEMENT_PORT=$((port + 2000))
 SSE_NODE_ID=node$i
 BROKER_PORT=$BROKER_PORT
 ARTEMIS_RAR=$ROOT/target/artemis-ra.rar
 ENV
         "$WLP/bin/server" start "$name" >/dev/null
         echo "$name" >> "$NODES_FILE"
-        say "started $name (node$i) on http://127.0.0.1:$port"
+        say "started $name (node$i) on http://127.0.0.1:$port (management: $((port + 2000)))"
     done
     for name in $(cat "$NODES_FILE"); do
         local log="$WLP/usr/servers/$name/logs/messages.log"
@@ -82,6 +84,13 @@ stop() {
     scripts/broker.sh stop
 }
 
+stop_node() {
+    local index="${1:?usage: cluster.sh stop-node I}"
+    local name="node-$((BASE + index - 1))"
+    "$WLP/bin/server" stop "$name" >/dev/null
+    say "stopped $name"
+}
+
 status() {
     scripts/broker.sh status || true
     [ -f "$NODES_FILE" ] || { echo "no nodes"; return; }
@@ -94,6 +103,7 @@ status() {
 case "${1:-}" in
     start) start "${2:-}" ;;
     stop) stop ;;
+    stop-node) stop_node "${2:-}" ;;
     status) status ;;
-    *) echo "usage: $0 start N | stop | status" >&2; exit 2 ;;
+    *) echo "usage: $0 start N | stop | stop-node I | status" >&2; exit 2 ;;
 esac

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,12 +29,17 @@ import io.massivesse.push.Update;
 public class Hub {
 
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+    /** One INFO line per connect and disconnect; operators turn it off by this logger's level. */
+    private static final Logger CONNECTIONS = Logger.getLogger("io.massivesse.connections");
+    /** Shutdown retry hints are picked from this many steps across the spread, encoded once each. */
+    private static final int RETRY_STEPS = 32;
 
     /** Below this many users a broadcast runs on the calling thread; above, over all cores. */
     private static final long PARALLEL_THRESHOLD = 2048;
 
     private final HubSettings settings;
     private final Executor writers;
+    private final HubMetrics metrics;
     private final ConcurrentHashMap<String, Subscriber[]> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong serials = new AtomicLong();
@@ -45,14 +51,23 @@ public class Hub {
     /** One event at a time, so every connection sees this node's events in the same order. */
     private final ReentrantLock dispatch = new ReentrantLock();
     private final ScheduledExecutorService heartbeat;
+    private volatile boolean draining;
+    private volatile long lastBeatNanos = System.nanoTime();
+    /** When the event being fanned out now started, or 0 when none is: a stuck dispatch fails liveness. */
+    private volatile long dispatchSinceNanos;
 
-    public Hub(HubSettings settings) {
-        this(settings, WriterThreads.create());
+    public Hub(HubSettings settings, HubMetrics metrics) {
+        this(settings, WriterThreads.create(), metrics);
     }
 
     Hub(HubSettings settings, Executor writers) {
+        this(settings, writers, HubMetrics.NONE);
+    }
+
+    Hub(HubSettings settings, Executor writers, HubMetrics metrics) {
         this.settings = settings;
         this.writers = writers;
+        this.metrics = metrics;
         this.history = new History(settings.replaySize(), settings.replayMaxBytes());
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sse-heartbeat");
@@ -76,16 +91,19 @@ public class Hub {
      * events: replay and registration happen under the dispatch lock, so there is no gap and no
      * duplicate at the seam. An id not in the window gets {@code event: reset} instead.
      *
-     * @throws ApiException 503 at this node's capacity, 429 over the per-user limit
+     * @throws ApiException 503 at this node's capacity or while it drains, 429 over the per-user limit
      */
     public Subscriber subscribe(String userId, EventStream stream, String lastEventId) {
+        if (draining) {
+            throw new ApiException(503, "this node is shutting down; reconnect to another node", 1);
+        }
         if (active.incrementAndGet() > settings.maxConnections()) {
             active.decrementAndGet();
             throw new ApiException(503, "this node is at its connection capacity (" + settings.maxConnections()
                     + "); retry, possibly on another node", 5);
         }
         Subscriber subscriber = new Subscriber(userId, serials.incrementAndGet(), stream, settings.bufferSize(),
-                writers, this::unregister);
+                writers, this::unregister, metrics);
         byte[] connected = SseFrames.control("connected", connectedJson(userId), settings.retryMillis());
         List<Subscriber> displaced = new ArrayList<>();
         boolean[] refused = {false};
@@ -100,6 +118,7 @@ public class Hub {
                     first.add(SseFrames.control("reset", resetJson(lastEventId), null));
                 } else {
                     replayed.addAndGet(missed.size());
+                    metrics.eventsReplayed(missed.size());
                     first.addAll(missed);
                 }
             }
@@ -130,11 +149,13 @@ public class Hub {
             throw new ApiException(429, "user " + userId + " already has " + settings.maxConnectionsPerUser()
                     + " connections on this node");
         }
+        metrics.connectionOpened();
+        CONNECTIONS.info(() -> "connect " + subscriber + " active=" + active.get()
+                + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
         subscriber.start();
         for (Subscriber old : displaced) {
             old.closeAfter(replacedFrame(userId), CloseReason.REPLACED);
         }
-        LOG.fine(() -> "connect " + subscriber + " active=" + active.get());
         return subscriber;
     }
 
@@ -143,17 +164,23 @@ public class Hub {
         byte[] frame = SseFrames.event(update);
         dispatch.lock();
         try {
+            long start = System.nanoTime();
+            dispatchSinceNanos = start;
+            long lagMillis = System.currentTimeMillis() - update.publishedAt();
             history.append(update.id(), update.userId(), frame);
+            long count = 0;
             if (update.isBroadcast()) {
-                delivered.addAndGet(byUser.reduceValuesToLong(PARALLEL_THRESHOLD,
-                        subscribers -> offerAll(subscribers, frame), 0L, Long::sum));
+                count = byUser.reduceValuesToLong(PARALLEL_THRESHOLD, subscribers -> offerAll(subscribers, frame), 0L, Long::sum);
             } else {
                 Subscriber[] subscribers = byUser.get(update.userId());
                 if (subscribers != null) {
-                    delivered.addAndGet(offerAll(subscribers, frame));
+                    count = offerAll(subscribers, frame);
                 }
             }
+            delivered.addAndGet(count);
+            metrics.eventFannedOut(count, lagMillis, System.nanoTime() - start);
         } finally {
+            dispatchSinceNanos = 0;
             dispatch.unlock();
         }
     }
@@ -212,16 +239,48 @@ public class Hub {
         return subscribers == null ? List.of() : List.of(subscribers);
     }
 
-    /** Ends every stream with {@code event: server-shutdown} and stops the heartbeat. */
-    public void shutdown() {
-        heartbeat.shutdownNow();
-        byte[] goodbye = SseFrames.control("server-shutdown", json("node", settings.nodeId()),
-                settings.retryMillis());
+    /**
+     * Starts draining: new subscribers get 503, and every stream ends with {@code event: server-shutdown}
+     * carrying a {@code retry:} hint spread over {@code [retry, retry + spreadMillis]}, so clients do not
+     * all reconnect in the same moment. Calling it again ends streams opened in between.
+     */
+    public synchronized void drain(int spreadMillis) {
+        draining = true;
+        byte[][] goodbyes = new byte[RETRY_STEPS][];
+        for (int i = 0; i < RETRY_STEPS; i++) {
+            int retry = settings.retryMillis() + (int) ((long) spreadMillis * i / (RETRY_STEPS - 1));
+            goodbyes[i] = SseFrames.control("server-shutdown", json("node", settings.nodeId()), retry);
+        }
+        int before = active.get();
         byUser.forEachValue(Long.MAX_VALUE, subscribers -> {
             for (Subscriber subscriber : subscribers) {
-                subscriber.closeAfter(goodbye, CloseReason.SHUTDOWN);
+                subscriber.closeAfter(goodbyes[ThreadLocalRandom.current().nextInt(RETRY_STEPS)], CloseReason.SHUTDOWN);
             }
         });
+        LOG.info("Draining: told " + before + " connections to reconnect elsewhere within "
+                + settings.retryMillis() + "-" + (settings.retryMillis() + spreadMillis) + " ms");
+    }
+
+    /** True from the start of a drain: readiness reports DOWN and subscribes are refused. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Ends every stream still open (no spread: the node is going) and stops the heartbeat. */
+    public void shutdown() {
+        drain(0);
+        heartbeat.shutdownNow();
+    }
+
+    /** Milliseconds since the last heartbeat tick ran: the hub's own clock for liveness. */
+    public long millisSinceHeartbeat() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBeatNanos);
+    }
+
+    /** How long the event being fanned out now has been at it, 0 when none is. */
+    public long dispatchBusyMillis() {
+        long since = dispatchSinceNanos;
+        return since == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
     }
 
     /** Called once per subscriber, when it closes; a replaced one has already left the map. */
@@ -239,14 +298,16 @@ public class Hub {
             System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
             return shrunk;
         });
-        active.decrementAndGet();
-        LOG.fine(() -> "disconnect " + subscriber + " reason=" + reason + " active=" + active.get());
+        int now = active.decrementAndGet();
+        metrics.connectionClosed(reason);
+        CONNECTIONS.info(() -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);
     }
 
     /** Heartbeat tick: a ping to every stream (which also finds clients that vanished) and the slow-consumer check. */
     private void beat() {
         try {
             long now = System.nanoTime();
+            lastBeatNanos = now;
             long slowNanos = TimeUnit.SECONDS.toNanos(settings.slowConsumerSeconds());
             byUser.forEachValue(PARALLEL_THRESHOLD, subscribers -> {
                 for (Subscriber subscriber : subscribers) {

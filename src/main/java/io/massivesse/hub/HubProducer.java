@@ -23,6 +23,9 @@ public class HubProducer {
     private static final Logger LOG = Logger.getLogger(HubProducer.class.getName());
 
     @Inject
+    HubMetrics metrics;
+
+    @Inject
     @ConfigProperty(name = "sse.node.id")
     Optional<String> nodeId;
 
@@ -78,7 +81,7 @@ public class HubProducer {
             throw new IllegalArgumentException("sse.node.id must match " + NODE_ID + ": " + settings.nodeId());
         }
         LOG.info("SSE hub started: " + settings);
-        return new Hub(settings);
+        return new Hub(settings, metrics);
     }
 
     /** Ids are minted by the node that accepts a publish. */

@@ -29,6 +29,7 @@ public final class Subscriber {
     private final int capacity;
     private final Executor writers;
     private final BiConsumer<Subscriber, CloseReason> onClosed;
+    private final HubMetrics metrics;
     private final long openedAt = System.currentTimeMillis();
 
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
@@ -43,13 +44,14 @@ public final class Subscriber {
     private long dropped;
 
     Subscriber(String userId, long serial, EventStream stream, int capacity, Executor writers,
-               BiConsumer<Subscriber, CloseReason> onClosed) {
+               BiConsumer<Subscriber, CloseReason> onClosed, HubMetrics metrics) {
         this.userId = userId;
         this.serial = serial;
         this.stream = stream;
         this.capacity = capacity;
         this.writers = writers;
         this.onClosed = onClosed;
+        this.metrics = metrics;
         this.limit = capacity;
     }
 
@@ -81,6 +83,7 @@ public final class Subscriber {
                 // Only events count as dropped; a lost heartbeat costs the client nothing.
                 if (oldest != SseFrames.PING) {
                     dropped++;
+                    metrics.eventDropped();
                 }
             }
             queue.addLast(frame);

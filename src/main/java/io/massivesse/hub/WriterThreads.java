@@ -25,7 +25,8 @@ final class WriterThreads {
                 // Compiled for Java 17, so the Java 21 builder API is reached reflectively.
                 Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
                 Class<?> builderType = Class.forName("java.lang.Thread$Builder");
-                builder = builderType.getMethod("name", String.class, long.class).invoke(builder, "sse-writer-", 0L);
+                // One fixed name: numbering each short-lived writer would cost a string per burst.
+                builder = builderType.getMethod("name", String.class).invoke(builder, "sse-writer");
                 ThreadFactory factory = (ThreadFactory) builderType.getMethod("factory").invoke(builder);
                 LOG.info("SSE writers run on virtual threads (Java " + feature + ")");
                 return task -> factory.newThread(task).start();

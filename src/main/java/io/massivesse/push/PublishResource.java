@@ -15,14 +15,36 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.massivesse.ops.SseMetrics;
 import io.massivesse.relay.Publisher;
 import io.massivesse.relay.RelayUnavailableException;
 
 /** {@code POST /sse/broadcast} and {@code POST /sse/send/{userId}}: accept an event for the cluster. */
 @Path("/")
 @ApplicationScoped
+@Tag(name = "publish", description = "Send events to subscribers on every node")
+@APIResponse(responseCode = "202", description = "Accepted: the broker has the event; its id is returned",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted",
+                value = "{\"id\":\"1764107000000-0001-node1\"}")))
+@APIResponse(responseCode = "400", description = "Missing or blank data, bad event name or id, bad userId, malformed JSON",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "bad",
+                value = "{\"status\":400,\"error\":\"missing or blank data\"}")))
+@APIResponse(responseCode = "413", description = "Payload larger than SSE_MAX_MESSAGE_BYTES")
+@APIResponse(responseCode = "415", description = "Neither JSON nor a form")
+@APIResponse(responseCode = "503", description = "The broker cannot take the event now: retry after Retry-After with the same id")
 public class PublishResource {
+
+    private static final String BODY = "JSON {\"data\": \"...\", \"event\": \"name\", \"id\": \"idempotency key\"} "
+            + "(event and id optional), a form with field message, or no body and ?message=";
+    private static final String JSON_EXAMPLE = "{\"event\":\"order-shipped\",\"data\":\"{\\\"orderId\\\":42}\"}";
 
     @Inject
     Publisher publisher;
@@ -31,22 +53,41 @@ public class PublishResource {
     EventIds ids;
 
     @Inject
+    SseMetrics metrics;
+
+    @Inject
     @ConfigProperty(name = "sse.max.message.bytes", defaultValue = "65536")
     int maxMessageBytes;
 
     @POST
     @Path("broadcast")
+    @Operation(summary = "Broadcast an event to every connected user on every node")
     public Response broadcast(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                              @Parameter(description = "The payload, when there is no body (the original service's API)",
+                                      example = "hello everyone")
                               @QueryParam("message") String message,
+                              @RequestBody(description = BODY, content = {
+                                  @Content(mediaType = MediaType.APPLICATION_JSON,
+                                          examples = @ExampleObject(name = "json", value = JSON_EXAMPLE)),
+                                  @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
+                                          examples = @ExampleObject(name = "form", value = "message=hello"))})
                               InputStream body) {
         return publish(null, contentType, message, body);
     }
 
     @POST
     @Path("send/{userId}")
-    public Response send(@PathParam("userId") String userId,
+    @Operation(summary = "Send an event to one user's connections, on whichever node they are")
+    public Response send(@Parameter(description = "Target user: 1-128 characters of A-Z a-z 0-9 . _ @ -", example = "alice")
+                         @PathParam("userId") String userId,
                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                         @Parameter(description = "The payload, when there is no body", example = "your order shipped")
                          @QueryParam("message") String message,
+                         @RequestBody(description = BODY, content = {
+                             @Content(mediaType = MediaType.APPLICATION_JSON,
+                                     examples = @ExampleObject(name = "json", value = JSON_EXAMPLE)),
+                             @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
+                                     examples = @ExampleObject(name = "form", value = "message=hello"))})
                          InputStream body) {
         SubscribeResource.requireValidUserId(userId);
         return publish(userId, contentType, message, body);
@@ -62,6 +103,7 @@ public class PublishResource {
             return ErrorResponses.of(503, "the event could not be accepted now (" + e.getMessage()
                     + "); retry with the same id", 2);
         }
+        metrics.eventPublished();
         String accepted = Json.createObjectBuilder().add("id", id).build().toString();
         return Response.accepted(accepted).type(MediaType.APPLICATION_JSON_TYPE).build();
     }

@@ -22,6 +22,6 @@ public class SseApplication extends Application {
             case "sink" -> SinkSubscribeResource.class;
             default -> throw new IllegalArgumentException("sse.writer must be 'frames' or 'sink', not '" + writer + "'");
         };
-        return Set.of(subscribe, PublishResource.class, ErrorMapper.class);
+        return Set.of(subscribe, PublishResource.class, ErrorMapper.class, ManagementPortFilter.class);
     }
 }

@@ -14,6 +14,13 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
 
@@ -37,8 +44,27 @@ public class SubscribeResource {
      * here on and completes it when the stream ends.
      */
     @GET
-    public void connect(@PathParam("userId") String userId,
+    @Tag(name = "subscribe", description = "Server-sent event streams")
+    @Operation(summary = "Open the user's event stream",
+            description = "Starts with retry: and event: connected, then the user's events and broadcasts, with a "
+                    + ": ping comment every SSE_HEARTBEAT_SECONDS. After a reconnect with Last-Event-ID the events "
+                    + "missed since that id come first; an id no longer in the replay window gets event: reset. "
+                    + "Other events: replaced (a newer connection of the user took over), server-shutdown (reconnect).")
+    @APIResponse(responseCode = "200", description = "The event stream",
+            content = @Content(mediaType = "text/event-stream", examples = @ExampleObject(name = "stream",
+                    value = "retry: 3000\nevent: connected\ndata: {\"userId\":\"alice\",\"node\":\"node1\"}\n\n"
+                            + "id: 1764107000000-0001-node1\nevent: order-shipped\ndata: {\"orderId\":42}\n\n: ping\n\n")))
+    @APIResponse(responseCode = "400", description = "Bad userId or Last-Event-ID",
+            content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "bad",
+                    value = "{\"status\":400,\"error\":\"userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -\"}")))
+    @APIResponse(responseCode = "429", description = "Policy allow: the user already has SSE_MAX_CONNECTIONS_PER_USER here")
+    @APIResponse(responseCode = "503", description = "This node is at SSE_MAX_CONNECTIONS or shutting down: retry, "
+            + "possibly on another node, after Retry-After")
+    public void connect(@Parameter(description = "1-128 characters of A-Z a-z 0-9 . _ @ -", example = "alice")
+                        @PathParam("userId") String userId,
+                        @Parameter(description = "Id of the last event seen: replay what came after it")
                         @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+                        @Parameter(description = "Same as the Last-Event-ID header, for a client's first connect")
                         @QueryParam("lastEventId") String lastEventIdQuery,
                         @Suspended AsyncResponse async,
                         @Context HttpServletRequest request) {

@@ -36,6 +36,33 @@ public class JmsPublisher implements Publisher {
     @ConfigProperty(name = "sse.relay.persistent", defaultValue = "false")
     boolean persistent;
 
+    /** Readiness asks on every probe of every load balancer: the broker is asked at most this often. */
+    private static final long PROBE_NANOS = 1_000_000_000L;
+
+    private record Probe(long atNanos, boolean up) {
+    }
+
+    private volatile Probe lastProbe;
+
+    @Override
+    public boolean isAvailable() {
+        long now = System.nanoTime();
+        Probe last = lastProbe;
+        if (last != null && now - last.atNanos() < PROBE_NANOS) {
+            return last.up();
+        }
+        boolean up;
+        // A pooled connection the broker dropped is discarded by the pool, so this opens a real one then.
+        try (JMSContext context = factory.createContext()) {
+            context.createProducer();
+            up = true;
+        } catch (JMSRuntimeException e) {
+            up = false;
+        }
+        lastProbe = new Probe(now, up);
+        return up;
+    }
+
     @Override
     public void publish(Update update) throws RelayUnavailableException {
         send(context -> {
@@ -65,6 +92,7 @@ public class JmsPublisher implements Publisher {
                     .setTimeToLive(ttlSeconds * 1000)
                     .send(topic, maker.make(context));
         } catch (JMSRuntimeException | JMSException e) {
+            lastProbe = new Probe(System.nanoTime(), false);
             throw new RelayUnavailableException("the message broker is unavailable", e);
         }
     }

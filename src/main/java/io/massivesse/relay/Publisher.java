@@ -17,4 +17,7 @@ public interface Publisher {
 
     /** Tells the other nodes that this user connected here at {@code openedAt}, so they replace older connections. */
     void announceConnection(String userId, String nodeId, long openedAt) throws RelayUnavailableException;
+
+    /** Whether events can be relayed now (for the relay: the broker takes connections). Cheap to call often. */
+    boolean isAvailable();
 }

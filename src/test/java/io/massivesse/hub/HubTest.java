@@ -20,9 +20,48 @@ class HubTest {
     private final ExecutorService writers = Executors.newCachedThreadPool();
     private Hub hub;
 
+    private final CountingMetrics metrics = new CountingMetrics();
+
     private Hub hub(int buffer, int slowSeconds, int maxConnections, int perUser, DuplicatePolicy policy) {
-        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, 50, 1 << 20), writers);
+        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, 50, 1 << 20),
+                writers, metrics);
         return hub;
+    }
+
+    /** Counts what the hub reports, as ops.SseMetrics would. */
+    static final class CountingMetrics implements HubMetrics {
+        final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.Map<CloseReason, Long> closed = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicLong fannedOut = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong replayed = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void connectionOpened() {
+            opened.incrementAndGet();
+        }
+
+        @Override
+        public void connectionClosed(CloseReason reason) {
+            closed.merge(reason, 1L, Long::sum);
+        }
+
+        @Override
+        public void eventFannedOut(long deliveries, long relayLagMillis, long fanOutNanos) {
+            fannedOut.incrementAndGet();
+            delivered.addAndGet(deliveries);
+        }
+
+        @Override
+        public void eventDropped() {
+            dropped.incrementAndGet();
+        }
+
+        @Override
+        public void eventsReplayed(int count) {
+            replayed.addAndGet(count);
+        }
     }
 
     private Hub hub() {
@@ -268,5 +307,55 @@ class HubTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.closed);
         assertThat(stream.events()).last().asString().startsWith("retry: 2000\nevent: server-shutdown\n");
         assertThat(hub.activeConnections()).isZero();
+    }
+
+    @Test
+    void drainRefusesNewSubscribersAndSpreadsTheRetryHints() {
+        Hub hub = hub();
+        List<RecordingStream> streams = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            RecordingStream stream = new RecordingStream();
+            hub.subscribe("d" + i, stream);
+            streams.add(stream);
+        }
+        hub.drain(3_000);
+        assertThat(hub.isDraining()).isTrue();
+        assertThatThrownBy(() -> hub.subscribe("late", new RecordingStream()))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> streams.stream().allMatch(s -> s.closed));
+        List<Integer> retries = streams.stream().map(s -> s.events().get(s.events().size() - 1))
+                .peek(goodbye -> assertThat(goodbye).contains("event: server-shutdown\n"))
+                .map(goodbye -> Integer.parseInt(goodbye.substring("retry: ".length(), goodbye.indexOf('\n'))))
+                .toList();
+        assertThat(retries).allSatisfy(retry -> assertThat(retry).isBetween(2_000, 5_000));
+        // Spread: 40 clients do not all get the same hint.
+        assertThat(new java.util.HashSet<>(retries)).hasSizeGreaterThan(5);
+        assertThat(metrics.closed.get(CloseReason.SHUTDOWN)).isEqualTo(40);
+    }
+
+    @Test
+    void metricsHearOfConnectionsFanOutsDropsAndReplays() {
+        Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
+        RecordingStream healthy = new RecordingStream();
+        RecordingStream slow = new RecordingStream();
+        Subscriber reading = hub.subscribe("m-healthy", healthy);
+        Subscriber stalled = hub.subscribe("m-slow", slow);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !slow.frames.isEmpty());
+        slow.stall();
+        for (int i = 0; i < 30; i++) {
+            hub.deliver(broadcast(String.valueOf(i), "e" + i));
+        }
+        hub.deliver(new Update("to-nobody", null, "x", "m-absent", 0));
+        assertThat(metrics.opened.get()).isEqualTo(2);
+        assertThat(metrics.fannedOut.get()).isEqualTo(31);
+        assertThat(metrics.delivered.get()).isEqualTo(60);
+        // Each drop reported once (a reading client with a queue of 5 may lose some to this burst too).
+        assertThat(stalled.dropped()).isPositive();
+        assertThat(metrics.dropped.get()).isEqualTo(stalled.dropped() + reading.dropped());
+        slow.resume();
+
+        hub.subscribe("m-healthy", new RecordingStream(), "25");
+        assertThat(metrics.replayed.get()).isEqualTo(4); // broadcasts 26-29; the event for m-absent is not hers
+        await().atMost(5, TimeUnit.SECONDS).until(() -> metrics.closed.getOrDefault(CloseReason.REPLACED, 0L) == 1);
     }
 }

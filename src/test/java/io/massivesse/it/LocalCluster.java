@@ -3,6 +3,10 @@ package io.massivesse.it;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,14 +17,48 @@ public final class LocalCluster {
 
     private final int basePort;
     private final int brokerPort;
+    private final Map<String, String> environment = new LinkedHashMap<>();
 
     public LocalCluster(int basePort, int brokerPort) {
         this.basePort = basePort;
         this.brokerPort = brokerPort;
     }
 
+    /** An SSE_* setting for every node this cluster starts (cluster.sh passes its environment on). */
+    public LocalCluster with(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public URI node(int index) {
         return URI.create("http://127.0.0.1:" + (basePort + index - 1));
+    }
+
+    /** The node's management endpoint (cluster.sh: HTTP port + 2000). */
+    public URI management(int index) {
+        return URI.create("http://127.0.0.1:" + (basePort + index - 1 + 2000));
+    }
+
+    private Path serverDir(int index) {
+        return Path.of("target/liberty/wlp/usr/servers/node-" + (basePort + index - 1));
+    }
+
+    public Path messagesLog(int index) {
+        return serverDir(index).resolve("logs/messages.log");
+    }
+
+    /** The node's process id, from Liberty's pid file. */
+    public long pid(int index) {
+        try {
+            return Long.parseLong(Files.readString(serverDir(index).resolveSibling(".pid")
+                    .resolve("node-" + (basePort + index - 1) + ".pid")).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void stopNode(int index) {
+        run(120, "scripts/cluster.sh", "stop-node", String.valueOf(index));
     }
 
     public int brokerPort() {
@@ -47,6 +85,7 @@ public final class LocalCluster {
         ProcessBuilder builder = new ProcessBuilder(command).directory(new File(".")).inheritIO();
         builder.environment().put("SSE_CLUSTER_BASE_PORT", String.valueOf(basePort));
         builder.environment().put("SSE_BROKER_PORT", String.valueOf(brokerPort));
+        builder.environment().putAll(environment);
         try {
             Process process = builder.start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

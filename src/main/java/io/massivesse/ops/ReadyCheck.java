@@ -1,0 +1,42 @@
+package io.massivesse.ops;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.massivesse.hub.Hub;
+import io.massivesse.relay.Publisher;
+
+/**
+ * {@code /health/ready}: whether a load balancer should send new subscribers here. DOWN while the
+ * relay cannot reach the broker, while the node drains for shutdown, and at connection capacity.
+ */
+@Readiness
+@ApplicationScoped
+public class ReadyCheck implements HealthCheck {
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    Publisher publisher;
+
+    @Override
+    public HealthCheckResponse call() {
+        int active = hub.activeConnections();
+        int capacity = hub.settings().maxConnections();
+        boolean relayUp = publisher.isAvailable();
+        boolean draining = hub.isDraining();
+        return HealthCheckResponse.named("sse-node")
+                .status(relayUp && !draining && active < capacity)
+                .withData("node", hub.settings().nodeId())
+                .withData("activeConnections", active)
+                .withData("capacity", capacity)
+                .withData("relay", relayUp ? "connected" : "disconnected")
+                .withData("draining", draining)
+                .build();
+    }
+}

@@ -1,0 +1,121 @@
+package io.massivesse.ops;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
+
+import io.massivesse.hub.CloseReason;
+import io.massivesse.hub.Hub;
+import io.massivesse.hub.HubMetrics;
+
+/**
+ * The node's application metrics at {@code /metrics} (Prometheus names in the README's
+ * "Operating it"). Deliveries are counted once per event with the fan-out's total, not per connection.
+ */
+@ApplicationScoped
+public class SseMetrics implements HubMetrics {
+
+    @Inject
+    MetricRegistry registry;
+
+    /** Looked up when scraped: the hub is made with this bean, so it cannot be injected into it. */
+    @Inject
+    Instance<Hub> hub;
+
+    private Counter opened;
+    private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
+    private Counter slowConsumers;
+    private Counter published;
+    private Counter delivered;
+    private Counter dropped;
+    private Counter replayed;
+    private Timer relayLag;
+    private Timer fanOut;
+
+    @PostConstruct
+    void register() {
+        registry.gauge(Metadata.builder().withName("sse.connections.active")
+                .withDescription("SSE connections open on this node").build(), hub, h -> h.get().activeConnections());
+        opened = counter("sse.connections.opened", "SSE connections accepted by this node");
+        for (CloseReason reason : CloseReason.values()) {
+            closed.put(reason, registry.counter(Metadata.builder().withName("sse.connections.closed")
+                    .withDescription("SSE connections ended, by reason").build(),
+                    new Tag("reason", reason.name().toLowerCase(Locale.ROOT))));
+        }
+        slowConsumers = counter("sse.slow.consumers.closed",
+                "connections closed because their queue stayed full for the slow-consumer time");
+        published = counter("sse.events.published", "events accepted for publishing by this node's REST API");
+        delivered = counter("sse.events.delivered", "events handed to connection queues on this node");
+        dropped = counter("sse.events.dropped", "queued events dropped because a connection's queue was full");
+        replayed = counter("sse.events.replayed", "events sent again from the replay window to reconnecting clients");
+        relayLag = timer("sse.relay.lag", "from the publishing node accepting an event to this node starting its fan-out");
+        fanOut = timer("sse.fanout.duration", "time to queue one event for every matching connection on this node");
+    }
+
+    /** Creates the bean at start, so /metrics lists every series (at zero) before the first connection. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // Observing the event is enough: CDI creates the bean to deliver it.
+    }
+
+    private Counter counter(String name, String description) {
+        return registry.counter(Metadata.builder().withName(name).withDescription(description).build());
+    }
+
+    private Timer timer(String name, String description) {
+        return registry.timer(Metadata.builder().withName(name).withDescription(description)
+                .withUnit(MetricUnits.SECONDS).build());
+    }
+
+    /** An event accepted by {@code POST /sse/broadcast} or {@code /sse/send/{userId}} on this node. */
+    public void eventPublished() {
+        published.inc();
+    }
+
+    @Override
+    public void connectionOpened() {
+        opened.inc();
+    }
+
+    @Override
+    public void connectionClosed(CloseReason reason) {
+        closed.get(reason).inc();
+        if (reason == CloseReason.SLOW_CONSUMER) {
+            slowConsumers.inc();
+        }
+    }
+
+    @Override
+    public void eventFannedOut(long deliveries, long relayLagMillis, long fanOutNanos) {
+        if (deliveries > 0) {
+            delivered.inc(deliveries);
+        }
+        // Clocks of two nodes may differ a little: a negative lag is recorded as none.
+        relayLag.update(Duration.ofMillis(Math.max(0, relayLagMillis)));
+        fanOut.update(Duration.ofNanos(fanOutNanos));
+    }
+
+    @Override
+    public void eventDropped() {
+        dropped.inc();
+    }
+
+    @Override
+    public void eventsReplayed(int count) {
+        replayed.inc(count);
+    }
+}
