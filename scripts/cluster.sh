@@ -6,6 +6,8 @@
 #   scripts/cluster.sh status
 # Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
 # and any SSE_* setting (passed to every node). Logs: target/liberty/wlp/usr/servers/node-<port>/logs.
+# A local cluster is for trials, tests and benchmarks: it runs without tokens (SSE_SECURITY=open) unless
+# SSE_SECURITY=jwt is set, with MP_JWT_VERIFY_PUBLICKEY_LOCATION (README, Security).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -34,6 +36,8 @@ node_up() { # port log -> 0 once the app and its topic MDB are active
 
 start() {
     local count="${1:?usage: cluster.sh start N}"
+    export SSE_SECURITY="${SSE_SECURITY:-open}"
+    [ "$SSE_SECURITY" = open ] && say "SSE_SECURITY=open: no tokens needed (local trial mode)"
     build
     scripts/broker.sh start
     local jh; jh="$(java_home)"

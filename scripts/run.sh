@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Runs one node on http://localhost:9080 in the foreground with a local Artemis broker
 # (the official distribution, fetched from Maven Central on first use). Ctrl-C stops both.
+# Quick-start mode: no tokens (SSE_SECURITY=open, the server warns at start). To run secure:
+#   SSE_SECURITY=jwt MP_JWT_VERIFY_PUBLICKEY_LOCATION=target/dev-keys/public.pem scripts/run.sh
+# (scripts/dev-token.sh makes that key pair and tokens; README, Security).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export SSE_SECURITY="${SSE_SECURITY:-open}"
+if [ "$SSE_SECURITY" = open ]; then
+    echo "[run] SSE_SECURITY=open: anyone may subscribe to any stream and publish. README, Security, shows how to run with tokens." >&2
+fi
 scripts/broker.sh start
 trap 'scripts/broker.sh stop' EXIT
 scripts/with-java25.sh ./mvnw -B -DskipTests package liberty:run "$@"

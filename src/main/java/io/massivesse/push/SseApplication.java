@@ -7,6 +7,8 @@ import jakarta.ws.rs.core.Application;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.massivesse.security.AccessFilter;
+
 /**
  * All push endpoints live under /sse; the root stays free for the demo page. The subscribe
  * endpoint's writer is chosen here by {@code SSE_WRITER}: {@code frames} (default) or {@code sink}.
@@ -22,6 +24,6 @@ public class SseApplication extends Application {
             case "sink" -> SinkSubscribeResource.class;
             default -> throw new IllegalArgumentException("sse.writer must be 'frames' or 'sink', not '" + writer + "'");
         };
-        return Set.of(subscribe, PublishResource.class, ErrorMapper.class, ManagementPortFilter.class);
+        return Set.of(subscribe, PublishResource.class, ErrorMapper.class, ManagementPortFilter.class, AccessFilter.class);
     }
 }
