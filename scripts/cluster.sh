@@ -3,6 +3,7 @@
 #   scripts/cluster.sh start N     build if needed, start the broker and N nodes, wait until all relay events
 #   scripts/cluster.sh stop        stop the nodes this script started, then the broker
 #   scripts/cluster.sh stop-node I stop node I (1-based) gracefully: its clients are told to reconnect elsewhere
+#   scripts/cluster.sh start-node I start node I again, with the settings it had
 #   scripts/cluster.sh status
 # Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
 # and any SSE_* setting (passed to every node). Logs: target/liberty/wlp/usr/servers/node-<port>/logs.
@@ -58,6 +59,9 @@ SSE_NODE_ID=node$i
 BROKER_PORT=$BROKER_PORT
 ARTEMIS_RAR=$ROOT/target/artemis-ra.rar
 ENV
+        # The settings given to this start, kept so start-node brings the node back the same.
+        env | grep -E '^(SSE_|MP_JWT_|ACCESS_LOG_|HTTP_READTIMEOUT|HTTP_MAX_OPEN_CONNECTIONS|TCP_|WLP_LOGGING_|JVM_ARGS)' \
+            | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_BROKER_PORT|SSE_BROKER_DIR)=' >> "$dir/server.env" || true
         "$WLP/bin/server" start "$name" >/dev/null
         echo "$name" >> "$NODES_FILE"
         say "started $name (node$i) on http://127.0.0.1:$port (management: $((port + 2000)))"
@@ -88,6 +92,18 @@ stop() {
     scripts/broker.sh stop
 }
 
+start_node() {
+    local index="${1:?usage: cluster.sh start-node I}"
+    local name="node-$((BASE + index - 1))"
+    local log="$WLP/usr/servers/$name/logs/messages.log"
+    [ -d "$WLP/usr/servers/$name" ] || { say "no $name: run cluster.sh start first"; exit 1; }
+    [ -f "$log" ] && mv "$log" "${log%.log}_before_restart_$(date +%s).log"
+    "$WLP/bin/server" start "$name" >/dev/null
+    for _ in $(seq 1 240); do node_up "$name" "$log" && break; sleep 0.5; done
+    node_up "$name" "$log" || { say "$name did not come up in 120 s; see $log"; exit 1; }
+    say "started $name again"
+}
+
 stop_node() {
     local index="${1:?usage: cluster.sh stop-node I}"
     local name="node-$((BASE + index - 1))"
@@ -108,6 +124,7 @@ case "${1:-}" in
     start) start "${2:-}" ;;
     stop) stop ;;
     stop-node) stop_node "${2:-}" ;;
+    start-node) start_node "${2:-}" ;;
     status) status ;;
-    *) echo "usage: $0 start N | stop | stop-node I | status" >&2; exit 2 ;;
+    *) echo "usage: $0 start N | stop | stop-node I | start-node I | status" >&2; exit 2 ;;
 esac

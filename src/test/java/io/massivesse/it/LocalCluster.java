@@ -61,6 +61,11 @@ public final class LocalCluster {
         run(120, "scripts/cluster.sh", "stop-node", String.valueOf(index));
     }
 
+    /** Starts a node stopped by {@link #stopNode} again, with its settings, and waits until it relays events. */
+    public void startNode(int index) {
+        run(180, "scripts/cluster.sh", "start-node", String.valueOf(index));
+    }
+
     public int brokerPort() {
         return brokerPort;
     }
