@@ -11,10 +11,16 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Opens many SSE connections from one process with one NIO selector thread and holds them:
- * the load client for "connections held" (docs/BENCHMARKS.md). Single file, no dependencies:
+ * The load client (docs/BENCHMARKS.md): opens many SSE connections from one process with one NIO
+ * selector thread, holds them, parses the streams incrementally and checks each connection's
+ * sequence numbers (loss, duplicates, order); optionally publishes broadcasts that carry their send
+ * time and measures fan-out latency (HdrHistogram) and completion time. Several processes run side
+ * by side (--user-offset; one process holds at most ~19,000 sockets here) and
+ * bench/SseReport.java merges their --json reports. Single file; HdrHistogram on the class path:
  *
- *   java bench/SseLoad.java --nodes http://127.0.0.1:9080 --connections 10000 --rate 1000 --hold 60
+ *   java -cp target/bench-lib/HdrHistogram-2.2.2.jar bench/SseLoad.java --nodes http://127.0.0.1:9080 \
+ *        --connections 10000 --rate 1000 --hold 60 [--publish 100 --publish-rate 2 | --expect 100] --json out.json
+ *   ... bench/SseLoad.java --publish-only --nodes http://127.0.0.1:9080 --publish 60 --publish-rate 1
  *
  * Every loop is bounded: connecting stops after --connections, the run after ramp + --hold seconds.
  */
@@ -41,6 +47,9 @@ public final class SseLoad {
     /** What to publish once every connection is up, and how to measure it. */
     static final class Publishing {
         int count;
+        /** Events this process expects when another process publishes them (warm-up not included). */
+        int expect;
+        boolean publishOnly;
         /** Broadcasts sent first and left out of latency and completion (JIT warm-up); still checked for loss. */
         int warmup;
         double rate = 1;
@@ -51,9 +60,8 @@ public final class SseLoad {
     }
 
     private final Publishing publishing;
-    /** Receive latency of every (event, connection) pair, in microseconds. */
-    private int[] latencies = new int[1 << 20];
-    private int latencyCount;
+    /** Receive latency of every measured (event, connection) pair, in microseconds, up to an hour. */
+    private final org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
     private long[] completionMicros;
     private int[] receivers;
     private long lost;
@@ -79,6 +87,7 @@ public final class SseLoad {
         int holdSeconds = 30;
         String prefix = "load";
         int offset = 0;
+        int maxSeconds = 0;
         Publishing publishing = new Publishing();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -86,9 +95,12 @@ public final class SseLoad {
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--hold" -> holdSeconds = Integer.parseInt(args[++i]);
+                case "--max-seconds" -> maxSeconds = Integer.parseInt(args[++i]);
                 case "--user-prefix" -> prefix = args[++i];
                 case "--user-offset" -> offset = Integer.parseInt(args[++i]);
                 case "--publish" -> publishing.count = Integer.parseInt(args[++i]);
+                case "--expect" -> publishing.expect = Integer.parseInt(args[++i]);
+                case "--publish-only" -> publishing.publishOnly = true;
                 case "--publish-rate" -> publishing.rate = Double.parseDouble(args[++i]);
                 case "--publish-to" -> publishing.node = args[++i];
                 case "--payload-bytes" -> publishing.payloadBytes = Integer.parseInt(args[++i]);
@@ -101,18 +113,37 @@ public final class SseLoad {
         if (nodes.isEmpty()) {
             nodes.add("http://127.0.0.1:9080");
         }
-        new SseLoad(publishing).run(nodes, connections, rate, holdSeconds, prefix, offset);
+        if (publishing.publishOnly) {
+            new SseLoad(publishing).publish(nodes.get(0));
+            return;
+        }
+        new SseLoad(publishing).run(nodes, connections, rate, holdSeconds, prefix, offset, maxSeconds);
     }
 
-    private void run(List<String> nodes, int total, int rate, int holdSeconds, String prefix, int offset) throws IOException {
+    /** Events to account for: the ones this process publishes, or those it was told to expect. */
+    private int measuredEvents() {
+        return publishing.count > 0 ? publishing.count : publishing.expect;
+    }
+
+    /**
+     * @param maxSeconds the whole run's time bound; 0 means the nominal ramp + hold + 30 s (a ramp that
+     *                   the server slows down then shortens the hold: give slow setups a larger bound)
+     */
+    private void run(List<String> nodes, int total, int rate, int holdSeconds, String prefix, int offset, int maxSeconds)
+            throws IOException {
         Selector selector = Selector.open();
         ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
         long start = System.nanoTime();
         long rampNanos = (long) (total * 1e9 / rate);
-        long deadline = start + rampNanos + holdSeconds * 1_000_000_000L + 30_000_000_000L;
+        long deadline = maxSeconds > 0 ? start + maxSeconds * 1_000_000_000L
+                : start + rampNanos + holdSeconds * 1_000_000_000L + 30_000_000_000L;
         long holdUntil = Long.MAX_VALUE;
         long nextReport = start + 5_000_000_000L;
+        long eventsAtLastReport = 0;
         int started = 0;
+        if (publishing.count == 0 && publishing.expect > 0) {
+            expect(publishing.warmup + publishing.expect);
+        }
         while (System.nanoTime() < Math.min(deadline, holdUntil)) {
             long now = System.nanoTime();
             int due = (int) Math.min(total, (now - start) * rate / 1_000_000_000L + 1);
@@ -153,15 +184,17 @@ public final class SseLoad {
             }
             if (System.nanoTime() >= nextReport) {
                 nextReport += 5_000_000_000L;
-                System.out.printf("t=%5.1fs open=%d connected=%d failed=%d closed-by-server=%d events=%d pings=%d%n",
-                        (System.nanoTime() - start) / 1e9, open, connectedCount, failed, closedByServer, events, pings);
+                System.out.printf("t=%5.1fs open=%d connected=%d failed=%d closed-by-server=%d events=%d (%d/s) pings=%d%n",
+                        (System.nanoTime() - start) / 1e9, open, connectedCount, failed, closedByServer, events,
+                        (events - eventsAtLastReport) / 5, pings);
+                eventsAtLastReport = events;
             }
         }
         System.out.printf("RESULT connections=%d connected=%d failed=%d closed-by-server=%d open-at-end=%d events=%d pings=%d%n",
                 total, connectedCount, failed, closedByServer, open, events, pings);
         failures.stream().limit(10).forEach(f -> System.out.println("  failure: " + f));
-        if (publishing.count > 0) {
-            report(total - publishing.stalled);
+        if (measuredEvents() > 0) {
+            report(total - publishing.stalled, total);
         }
         for (SelectionKey key : selector.keys()) {
             key.channel().close();
@@ -236,42 +269,52 @@ public final class SseLoad {
     }
 
     /** Publishes {@code count} events at {@code rate}/s from a thread of its own; data carries sequence and send time. */
-    private void startPublisher(String defaultNode) {
-        int count = publishing.warmup + publishing.count;
+    private void expect(int count) {
         sentAtMicros = new long[count];
         completionMicros = new long[count];
         receivers = new int[count];
-        String target = (publishing.node != null ? publishing.node : defaultNode) + "/sse/broadcast";
-        Thread publisher = new Thread(() -> {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-            String padding = "p".repeat(Math.max(0, publishing.payloadBytes - 40));
-            long begin = System.nanoTime();
-            for (int seq = 0; seq < count; seq++) {
-                long due = begin + (long) (seq * 1e9 / publishing.rate);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                }
-                long sent = System.nanoTime() / 1000;
-                sentAtMicros[seq] = sent;
-                String body = "{\"data\":\"bench " + seq + " " + sent + " " + padding + "\"}";
-                try {
-                    var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(target))
-                                    .header("Content-Type", "application/json")
-                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() != 202) {
-                        System.out.println("publish " + seq + " answered " + response.statusCode());
-                    }
-                } catch (IOException | InterruptedException e) {
-                    System.out.println("publish " + seq + " failed: " + e);
-                }
-            }
-            System.out.printf("published %d events in %.1f s%n", count, (System.nanoTime() - begin) / 1e9);
-        }, "publisher");
+    }
+
+    private void startPublisher(String defaultNode) {
+        expect(publishing.warmup + publishing.count);
+        Thread publisher = new Thread(() -> publish(defaultNode), "publisher");
         publisher.setDaemon(true);
         publisher.start();
+    }
+
+    /** Publishes warm-up + measured broadcasts at the rate; the data carries sequence and send time. */
+    private void publish(String defaultNode) {
+        int count = publishing.warmup + publishing.count;
+        if (sentAtMicros == null) {
+            expect(count);
+        }
+        String target = (publishing.node != null ? publishing.node : defaultNode) + "/sse/broadcast";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String padding = "p".repeat(Math.max(0, publishing.payloadBytes - 40));
+        long begin = System.nanoTime();
+        for (int seq = 0; seq < count; seq++) {
+            long due = begin + (long) (seq * 1e9 / publishing.rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            long sent = System.nanoTime() / 1000;
+            sentAtMicros[seq] = sent;
+            String body = "{\"data\":\"bench " + seq + " " + sent + " " + padding + "\"}";
+            try {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(target))
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() != 202) {
+                    System.out.println("publish " + seq + " answered " + response.statusCode());
+                }
+            } catch (IOException | InterruptedException e) {
+                System.out.println("publish " + seq + " failed: " + e);
+            }
+        }
+        System.out.printf("published %d events in %.1f s%n", count, (System.nanoTime() - begin) / 1e9);
     }
 
     /** "data: bench <seq> <sentMicros> ...": latency from the publisher's send to this parse. */
@@ -280,12 +323,12 @@ public final class SseLoad {
         int space = line.indexOf(' ', 12);
         int seq = Integer.parseInt(line, 12, space, 10);
         long sent = Long.parseLong(line, space + 1, line.indexOf(' ', space + 1), 10);
-        int latency = (int) (now - sent);
-        if (seq >= publishing.warmup && latencyCount == latencies.length) {
-            latencies = java.util.Arrays.copyOf(latencies, latencies.length * 2);
+        long micros = Math.max(0, now - sent);
+        if (receivers == null || seq >= receivers.length) {
+            return; // not an event this process was told to expect: not counted
         }
         if (seq >= publishing.warmup) {
-            latencies[latencyCount++] = latency;
+            latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
         }
         if (seq <= connection.lastSeq) {
             duplicates++;
@@ -294,12 +337,11 @@ public final class SseLoad {
             connection.lastSeq = seq;
         }
         receivers[seq]++;
-        completionMicros[seq] = Math.max(completionMicros[seq], latency);
+        completionMicros[seq] = Math.max(completionMicros[seq], micros);
     }
 
-    private void report(int healthy) {
-        int[] sorted = java.util.Arrays.copyOf(latencies, latencyCount);
-        java.util.Arrays.sort(sorted);
+    /** Prints the summary and writes the --json report, which bench/SseReport.java can merge with others. */
+    private void report(int healthy, int total) {
         long[] byEvent = java.util.Arrays.copyOfRange(completionMicros, publishing.warmup, completionMicros.length);
         long[] completions = byEvent.clone();
         java.util.Arrays.sort(completions);
@@ -309,29 +351,39 @@ public final class SseLoad {
         for (int r : receivers) {
             missingAtEnd += Math.max(0, healthy - r);
         }
+        java.nio.ByteBuffer encoded = java.nio.ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+        latency.encodeIntoCompressedByteBuffer(encoded);
+        double cpuSeconds = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(-1.0);
         String summary = String.format(java.util.Locale.ROOT,
                 "{\"healthyConnections\":%d,\"stalledConnections\":%d,\"events\":%d,\"deliveries\":%d,"
                         + "\"eventsReachingAll\":%d,\"lostGaps\":%d,\"missingAtEnd\":%d,\"duplicates\":%d,"
                         + "\"latencyMs\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f},"
                         + "\"completionMs\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"warmupEvents\":%d,"
-                        + "\"completionByEventMs\":%s}",
-                healthy, publishing.stalled, publishing.count, latencyCount, complete, lost, missingAtEnd, duplicates,
-                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0,
+                        + "\"completionByEventMs\":%s",
+                healthy, publishing.stalled, measuredEvents(), latency.getTotalCount(), complete, lost, missingAtEnd, duplicates,
+                ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(90)), ms(latency.getValueAtPercentile(99)),
+                ms(latency.getMaxValue()),
                 pctL(completions, 50), pctL(completions, 99), completions.length == 0 ? 0 : completions[completions.length - 1] / 1000.0,
                 publishing.warmup, java.util.Arrays.stream(byEvent).mapToObj(c -> String.valueOf(c / 1000))
                         .collect(java.util.stream.Collectors.joining(",", "[", "]")));
-        System.out.println("SUMMARY " + summary);
+        System.out.println("SUMMARY " + summary + "}");
+        String full = summary + String.format(java.util.Locale.ROOT,
+                ",\"connections\":%d,\"connected\":%d,\"failed\":%d,\"closedByServer\":%d,\"cpuSeconds\":%.2f,"
+                        + "\"receivers\":%s,\"completionMicros\":%s,\"histogram\":\"%s\"}",
+                total, connectedCount, failed, closedByServer, cpuSeconds,
+                java.util.Arrays.toString(receivers).replace(" ", ""), java.util.Arrays.toString(completionMicros).replace(" ", ""),
+                java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(encoded.array(), encoded.position())));
         if (publishing.json != null) {
             try {
-                java.nio.file.Files.writeString(java.nio.file.Path.of(publishing.json), summary + "\n");
+                java.nio.file.Files.writeString(java.nio.file.Path.of(publishing.json), full + "\n");
             } catch (IOException e) {
                 System.out.println("could not write " + publishing.json + ": " + e);
             }
         }
     }
 
-    private static double pct(int[] sorted, double p) {
-        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1000.0;
+    private static double ms(long micros) {
+        return micros / 1000.0;
     }
 
     private static double pctL(long[] sorted, double p) {

@@ -14,6 +14,7 @@ N="${1:-15000}"; M="${2:-100}"; R="${3:-2}"; S="${4:-0}"; B="${5:-100}"; W="${WA
 export SSE_CLUSTER_BASE_PORT="${SSE_CLUSTER_BASE_PORT:-9380}"
 export SSE_BROKER_PORT="${SSE_BROKER_PORT:-61636}"
 JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
+CP="$(bench/classpath.sh)"
 OUT=target/bench; mkdir -p "$OUT"
 ROOT_OUT="$(pwd)/$OUT"
 TAG="fanout-n$N-m$M-r$R-s$S-b$B-w$W"
@@ -26,7 +27,7 @@ TICKS=$(getconf CLK_TCK)
 RSS0=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
 HOLD=$(( (M + W) / R + 30 ))
 /usr/bin/time -f "client CPU (whole run): %U s user, %S s system" -o "$OUT/$TAG.time" \
-    "$JAVA25/bin/java" -Xmx1g bench/SseLoad.java --nodes "http://127.0.0.1:$SSE_CLUSTER_BASE_PORT" --connections "$N" \
+    "$JAVA25/bin/java" -Xmx1g -cp "$CP" bench/SseLoad.java --nodes "http://127.0.0.1:$SSE_CLUSTER_BASE_PORT" --connections "$N" \
     --rate 1500 --hold "$HOLD" --publish "$M" --warmup "$W" --publish-rate "$R" --stalled "$S" --payload-bytes "$B" \
     --json "$OUT/$TAG.json" > "$OUT/$TAG.log" 2>&1 &
 CLIENT=$!

@@ -34,7 +34,7 @@ read -r RSS0 HEAP0 COMMITTED0 <<<"$(sample)"
 echo "baseline: rss=${RSS0} KB heap=${HEAP0} KB (committed ${COMMITTED0} KB)"
 "$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory baseline >/dev/null
 
-"$JAVA_HOME/bin/java" -Xmx512m bench/SseLoad.java --nodes http://127.0.0.1:9080 --connections "$N" --rate 1000 \
+"$JAVA_HOME/bin/java" -Xmx512m -cp "$(bench/classpath.sh)" bench/SseLoad.java --nodes http://127.0.0.1:9080 --connections "$N" --rate 1000 \
     --hold "$HOLD" > "$LOG/idle-client.log" 2>&1 &
 CLIENT=$!
 for _ in $(seq 1 600); do grep -q "ramp done" "$LOG/idle-client.log" && break; sleep 1; done

@@ -1,5 +1,8 @@
 package io.massivesse.relay;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
@@ -23,7 +26,6 @@ public final class JmsMessages {
     public static final String CONTROL = "sseControl";
     public static final String CONTROL_CONNECTED = "connected";
     public static final String NODE = "sseNode";
-    public static final String OPENED_AT = "sseOpenedAt";
     /** Artemis duplicate detection: a retried publish with the same id is stored once. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
@@ -38,8 +40,12 @@ public final class JmsMessages {
     public record Event(Update update) implements Inbound {
     }
 
-    /** A user connected on another node at {@code openedAt}: older connections elsewhere are replaced. */
-    public record Connected(String userId, String node, long openedAt) implements Inbound {
+    /** Users connected on another node: each one's older connections elsewhere are replaced. */
+    public record Connected(String node, List<Opened> connections) implements Inbound {
+    }
+
+    /** One connection a node announces: its user and when it opened. */
+    public record Opened(String userId, long openedAt) {
     }
 
     public record Invalid(String reason) implements Inbound {
@@ -57,11 +63,18 @@ public final class JmsMessages {
         message.setLongProperty(PUBLISHED_AT, update.publishedAt());
     }
 
-    public static void writeConnected(String userId, String node, long openedAt, Message message) throws JMSException {
+    /**
+     * Node-to-node: the connections a node opened in the last moment, one {@code <openedAt> <userId>}
+     * line each, so a ramp of thousands of connects costs a few messages, not one per connect.
+     */
+    public static void writeConnected(String node, List<Opened> connections, TextMessage message) throws JMSException {
         message.setStringProperty(CONTROL, CONTROL_CONNECTED);
-        message.setStringProperty(USER_ID, userId);
         message.setStringProperty(NODE, node);
-        message.setLongProperty(OPENED_AT, openedAt);
+        StringBuilder lines = new StringBuilder(connections.size() * 32);
+        for (Opened opened : connections) {
+            lines.append(opened.openedAt()).append(' ').append(opened.userId()).append('\n');
+        }
+        message.setText(lines.toString());
     }
 
     /**
@@ -74,8 +87,7 @@ public final class JmsMessages {
             if (!CONTROL_CONNECTED.equals(control)) {
                 return new Invalid("unknown control message '" + control + "'");
             }
-            return new Connected(message.getStringProperty(USER_ID), message.getStringProperty(NODE),
-                    message.getLongProperty(OPENED_AT));
+            return readConnected(message);
         }
         if (!(message instanceof TextMessage text)) {
             return new Invalid("not a TextMessage: " + message.getClass().getSimpleName());
@@ -102,5 +114,29 @@ public final class JmsMessages {
             return new Invalid("sseId is empty, longer than 128, or has CR, LF or NUL");
         }
         return new Event(new Update(id, event, data, userId, publishedAt));
+    }
+
+    private static Inbound readConnected(Message message) throws JMSException {
+        String node = message.getStringProperty(NODE);
+        if (node == null || !(message instanceof TextMessage text) || text.getText() == null) {
+            return new Invalid("a connected message needs sseNode and a text body");
+        }
+        List<Opened> connections = new ArrayList<>();
+        for (String line : text.getText().split("\n")) {
+            int space = line.indexOf(' ');
+            if (line.isEmpty()) {
+                continue;
+            }
+            String userId = space < 0 ? null : line.substring(space + 1);
+            if (!Update.isValidUserId(userId)) {
+                return new Invalid("a connected message has a bad line");
+            }
+            try {
+                connections.add(new Opened(userId, Long.parseLong(line, 0, space, 10)));
+            } catch (NumberFormatException e) {
+                return new Invalid("a connected message has a bad line");
+            }
+        }
+        return new Connected(node, connections);
     }
 }

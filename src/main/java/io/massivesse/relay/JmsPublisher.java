@@ -73,10 +73,11 @@ public class JmsPublisher implements Publisher {
     }
 
     @Override
-    public void announceConnection(String userId, String nodeId, long openedAt) throws RelayUnavailableException {
+    public void announceConnections(String nodeId, java.util.List<JmsMessages.Opened> connections)
+            throws RelayUnavailableException {
         send(context -> {
-            Message message = context.createMessage();
-            JmsMessages.writeConnected(userId, nodeId, openedAt, message);
+            TextMessage message = context.createTextMessage();
+            JmsMessages.writeConnected(nodeId, connections, message);
             return message;
         });
     }

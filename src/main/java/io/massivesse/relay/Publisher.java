@@ -15,8 +15,8 @@ public interface Publisher {
      */
     void publish(Update update) throws RelayUnavailableException;
 
-    /** Tells the other nodes that this user connected here at {@code openedAt}, so they replace older connections. */
-    void announceConnection(String userId, String nodeId, long openedAt) throws RelayUnavailableException;
+    /** Tells the other nodes that these users connected here, so they replace the users' older connections. */
+    void announceConnections(String nodeId, java.util.List<JmsMessages.Opened> connections) throws RelayUnavailableException;
 
     /** Whether events can be relayed now (for the relay: the broker takes connections). Cheap to call often. */
     boolean isAvailable();

@@ -35,7 +35,9 @@ public class TopicListener implements MessageListener {
             if (inbound instanceof JmsMessages.Event event) {
                 hub.deliver(event.update());
             } else if (inbound instanceof JmsMessages.Connected connected) {
-                hub.replaceOlderThan(connected.userId(), connected.node(), connected.openedAt());
+                for (JmsMessages.Opened opened : connected.connections()) {
+                    hub.replaceOlderThan(opened.userId(), connected.node(), opened.openedAt());
+                }
             } else if (inbound instanceof JmsMessages.Invalid invalid) {
                 LOG.warning(() -> "Dropped a message from the topic: " + invalid.reason());
             }

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The 100,000-connection run on one machine (docs/BENCHMARKS.md): one Artemis broker and NODES
+# Liberty nodes (scripts/cluster.sh), CLIENTS load-client processes (bench/SseLoad.java, each under
+# the 20,000 open files a process may have here) opening CONNECTIONS SSE connections spread over
+# all nodes; held HOLD_SECONDS with heartbeats flowing; then BROADCASTS broadcasts at RATE/s
+# (after WARMUP unmeasured ones) published by REST to the first node; then a clean stop.
+# Node RSS, heap and CPU are sampled all along; bench/SseReport.java merges the clients' reports.
+#
+#   bench/run-100k.sh [CONNECTIONS=100000]
+#   env: NODES=6 CLIENTS=6 HOLD_SECONDS=300 BROADCASTS=60 RATE=1 WARMUP=5 RAMP_PER_CLIENT=100 (connects/s)
+#
+# Output: target/bench/100k-<time>/ (report.json, report.html, samples.csv, client and node logs).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+N="${1:-100000}"
+NODES="${NODES:-6}"; CLIENTS="${CLIENTS:-6}"; HOLD="${HOLD_SECONDS:-300}"
+M="${BROADCASTS:-60}"; R="${RATE:-1}"; W="${WARMUP:-5}"; RAMP="${RAMP_PER_CLIENT:-100}"
+PER_CLIENT=$(( (N + CLIENTS - 1) / CLIENTS ))
+PER_NODE=$(( (N + NODES - 1) / NODES ))
+[ "$PER_CLIENT" -le 19000 ] || { echo "$PER_CLIENT connections per client process: use more CLIENTS (open-file limit)" >&2; exit 2; }
+[ "$PER_NODE" -le 18000 ] || { echo "$PER_NODE connections per node: use more NODES (SSE_MAX_CONNECTIONS 18000)" >&2; exit 2; }
+export SSE_CLUSTER_BASE_PORT="${SSE_CLUSTER_BASE_PORT:-9980}" SSE_BROKER_PORT="${SSE_BROKER_PORT:-61696}"
+JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
+CP="$(bench/classpath.sh)"
+OUT="target/bench/100k-$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
+TICKS=$(getconf CLK_TCK)
+say() { echo "[100k $(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log" >&2; }
+
+CLIENT_PIDS=()
+SAMPLER=""
+cleanup() {
+    [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
+    for pid in "${CLIENT_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    scripts/cluster.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+say "starting a broker and $NODES nodes; $N connections from $CLIENTS client processes ($PER_CLIENT each)"
+scripts/cluster.sh start "$NODES" 2>>"$OUT/run.log"
+NODE_PIDS=(); URLS=()
+for i in $(seq 1 "$NODES"); do
+    port=$((SSE_CLUSTER_BASE_PORT + i - 1))
+    NODE_PIDS+=("$(cat "target/liberty/wlp/usr/servers/.pid/node-$port.pid")")
+    URLS+=("http://127.0.0.1:$port")
+done
+NODE_LIST="$(IFS=,; echo "${URLS[*]}")"
+
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user+system ticks
+rss_of() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+nodes_cpu() { local t=0; for p in "${NODE_PIDS[@]}"; do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
+clients_cpu() { local t=0; for p in "${CLIENT_PIDS[@]}"; do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
+heap_after_gc() { # KB used after a full GC (0 when the node cannot be asked)
+    "$JAVA25/bin/jcmd" "$1" GC.run >/dev/null 2>&1 || true
+    local used; used=$("$JAVA25/bin/jcmd" "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9 || true)
+    echo "${used:-0}"
+}
+active_of() { # connections open on node $1, from its readiness data
+    local n; n=$(curl -s -m 5 "http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + $1 - 1 + 2000))/health/ready" \
+        | grep -o '"activeConnections":[0-9]*' | tr -dc 0-9 || true)
+    echo "${n:-0}"
+}
+
+# Baseline memory of every node, idle.
+declare -A RSS0 HEAP0
+for i in $(seq 1 "$NODES"); do
+    p="${NODE_PIDS[$((i - 1))]}"; HEAP0[$i]=$(heap_after_gc "$p"); RSS0[$i]=$(rss_of "$p")
+done
+
+# Every 10 s: each node's RSS and CPU ticks, and the clients' (samples.csv).
+( echo "time,process,rss_kb,cpu_ticks" > "$OUT/samples.csv"
+  while true; do
+      now=$(date -u +%s)
+      for i in $(seq 1 "$NODES"); do p="${NODE_PIDS[$((i - 1))]}"; echo "$now,node$i,$(rss_of "$p"),$(cpu_of "$p")" >> "$OUT/samples.csv"; done
+      for p in $(pgrep -f "SseLoad.java.*--user-offset" || true); do echo "$now,client-$p,$(rss_of "$p"),$(cpu_of "$p")" >> "$OUT/samples.csv"; done
+      sleep 10
+  done ) &
+SAMPLER=$!
+
+# Each client holds from its own ramp's end; the run as a whole is bounded by --max-seconds.
+CLIENT_HOLD=$(( HOLD + (M + W) / R + 60 ))
+CLIENT_MAX=$(( 900 + CLIENT_HOLD ))
+for c in $(seq 0 $((CLIENTS - 1))); do
+    count=$(( c == CLIENTS - 1 ? N - c * PER_CLIENT : PER_CLIENT ))
+    "$JAVA25/bin/java" -Xmx768m -cp "$CP" bench/SseLoad.java --nodes "$NODE_LIST" --connections "$count" \
+        --rate "$RAMP" --user-prefix u --user-offset $((c * PER_CLIENT)) --hold "$CLIENT_HOLD" --max-seconds "$CLIENT_MAX" \
+        --expect "$M" --warmup "$W" --json "$OUT/client-$c.json" > "$OUT/client-$c.log" 2>&1 &
+    CLIENT_PIDS+=($!)
+done
+RAMP_START=$(date +%s)
+for _ in $(seq 1 900); do
+    done_count=$( (grep -l "ramp done" "$OUT"/client-*.log 2>/dev/null || true) | wc -l)
+    [ "$done_count" -ge "$CLIENTS" ] && break
+    sleep 1
+done
+say "ramp done in $(( $(date +%s) - RAMP_START )) s: $(grep -h "ramp done" "$OUT"/client-*.log | awk '{c+=substr($6,11); f+=substr($7,8)} END {print c " connected, " f " failed"}')"
+
+# Hold with heartbeats flowing (every SSE_HEARTBEAT_SECONDS, 30 s by default).
+HOLD_END=$(( $(date +%s) + HOLD ))
+while [ "$(date +%s)" -lt "$HOLD_END" ]; do
+    sleep 30
+    total=0; for i in $(seq 1 "$NODES"); do total=$((total + $(active_of "$i"))); done
+    say "holding: $total connections open on the nodes"
+done
+
+# Memory per connection per node, after a full GC, before the broadcasts.
+{
+    echo "node,connections,rss_idle_kb,rss_kb,heap_idle_kb,heap_kb,rss_per_conn_kb,heap_per_conn_kb"
+    for i in $(seq 1 "$NODES"); do
+        p="${NODE_PIDS[$((i - 1))]}"; heap=$(heap_after_gc "$p"); rss=$(rss_of "$p"); n=$(active_of "$i")
+        awk -v i="$i" -v n="$n" -v r0="${RSS0[$i]}" -v r="$rss" -v h0="${HEAP0[$i]}" -v h="$heap" \
+            'BEGIN { m = n > 0 ? n : 1; printf "node%d,%d,%d,%d,%d,%d,%.1f,%.1f\n", i, n, r0, r, h0, h, (r - r0) / m, (h - h0) / m }'
+    done
+} > "$OUT/memory.csv"
+say "memory per connection (node, connections, RSS/heap per connection KB):"
+awk -F, 'NR > 1 {print "  " $1 " " $2 " " $7 " " $8}' "$OUT/memory.csv" | tee -a "$OUT/run.log" >&2
+
+say "publishing $W warm-up + $M broadcasts at $R/s to node1"
+N0=$(nodes_cpu); C0=$(clients_cpu); T0=$(date +%s)
+"$JAVA25/bin/java" -cp "$CP" bench/SseLoad.java --publish-only --nodes "${URLS[0]}" --publish "$M" --warmup "$W" \
+    --publish-rate "$R" > "$OUT/publisher.log" 2>&1
+sleep 10
+N1=$(nodes_cpu); C1=$(clients_cpu); T1=$(date +%s)
+awk -v n=$((N1 - N0)) -v c=$((C1 - C0)) -v t=$((T1 - T0)) -v k="$TICKS" \
+    'BEGIN { printf "broadcast phase: %d s; node CPU %.1f s (all nodes), client CPU %.1f s (all clients), of %d s x 2 cores\n", t, n / k, c / k, t }' \
+    | tee "$OUT/cpu.txt" | tee -a "$OUT/run.log" >&2
+
+say "waiting for the clients to finish (their hold ends by itself)"
+for pid in "${CLIENT_PIDS[@]}"; do wait "$pid" || true; done
+CLIENT_PIDS=()
+"$JAVA25/bin/java" -cp "$CP" bench/SseReport.java "$OUT/report" "$OUT"/client-*.json | tee -a "$OUT/run.log"
+say "done: $OUT"
