@@ -152,9 +152,10 @@ public final class SseReport {
             double px = left + x / maxX * (w - left - 20);
             double py = h - bottom - y / maxY * (h - bottom - 20);
             points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
-            labels.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='10' text-anchor='middle'>%s%%</text>"
+            labels.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='10' text-anchor='middle'>%s</text>"
                     + "<circle cx='%.1f' cy='%.1f' r='3' fill='#1f6feb'><title>p%s: %.1f ms</title></circle>",
-                    px, h - bottom + 14, p == Math.floor(p) ? String.valueOf((int) p) : String.valueOf(p), px, py, p, y));
+                    px, h - bottom + 14 + (p >= 100 ? 12 : 0),
+                    p >= 100 ? "max" : (p == Math.floor(p) ? String.valueOf((int) p) : String.valueOf(p)) + "%", px, py, p, y));
         }
         StringBuilder bars = new StringBuilder();
         double maxC = Math.max(1, Arrays.stream(completion).max().orElse(1) / 1000.0);

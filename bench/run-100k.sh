@@ -9,6 +9,8 @@
 #   bench/run-100k.sh [CONNECTIONS=100000]
 #   env: NODES=6 CLIENTS=6 HOLD_SECONDS=300 BROADCASTS=60 RATE=1 WARMUP=5 RAMP_PER_CLIENT=100 (connects/s)
 #
+# JFR=1 records a Flight Recorder profile of node1 during the broadcasts (node1.jfr, and its hot
+# methods in jfr-hot-methods.txt).
 # Output: target/bench/100k-<time>/ (report.json, report.html, samples.csv, client and node logs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -115,6 +117,9 @@ say "memory per connection (node, connections, RSS/heap per connection KB):"
 awk -F, 'NR > 1 {print "  " $1 " " $2 " " $7 " " $8}' "$OUT/memory.csv" | tee -a "$OUT/run.log" >&2
 
 say "publishing $W warm-up + $M broadcasts at $R/s to node1"
+if [ "${JFR:-0}" = 1 ]; then
+    "$JAVA25/bin/jcmd" "${NODE_PIDS[0]}" JFR.start name=broadcast settings=profile filename="$(pwd)/$OUT/node1.jfr" >/dev/null
+fi
 N0=$(nodes_cpu); C0=$(clients_cpu); T0=$(date +%s)
 "$JAVA25/bin/java" -cp "$CP" bench/SseLoad.java --publish-only --nodes "${URLS[0]}" --publish "$M" --warmup "$W" \
     --publish-rate "$R" > "$OUT/publisher.log" 2>&1
@@ -123,6 +128,11 @@ N1=$(nodes_cpu); C1=$(clients_cpu); T1=$(date +%s)
 awk -v n=$((N1 - N0)) -v c=$((C1 - C0)) -v t=$((T1 - T0)) -v k="$TICKS" \
     'BEGIN { printf "broadcast phase: %d s; node CPU %.1f s (all nodes), client CPU %.1f s (all clients), of %d s x 2 cores\n", t, n / k, c / k, t }' \
     | tee "$OUT/cpu.txt" | tee -a "$OUT/run.log" >&2
+if [ "${JFR:-0}" = 1 ]; then
+    "$JAVA25/bin/jcmd" "${NODE_PIDS[0]}" JFR.stop name=broadcast >/dev/null
+    "$JAVA25/bin/jfr" view --width 160 hot-methods "$OUT/node1.jfr" > "$OUT/jfr-hot-methods.txt" 2>&1 || true
+    head -30 "$OUT/jfr-hot-methods.txt" | tee -a "$OUT/run.log" >&2
+fi
 
 say "waiting for the clients to finish (their hold ends by itself)"
 for pid in "${CLIENT_PIDS[@]}"; do wait "$pid" || true; done
