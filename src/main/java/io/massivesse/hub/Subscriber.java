@@ -181,10 +181,14 @@ public final class Subscriber {
     }
 
     private void drain() {
-        List<byte[]> batch = new ArrayList<>(BATCH);
+        // Sized by what is queued: most bursts carry one event, and a 64-slot list per burst showed up in profiles.
+        List<byte[]> batch = null;
         while (true) {
             boolean endStream;
             synchronized (this) {
+                if (batch == null) {
+                    batch = new ArrayList<>(Math.max(1, Math.min(BATCH, queue.size())));
+                }
                 while (batch.size() < BATCH && !queue.isEmpty()) {
                     batch.add(queue.pollFirst());
                 }
