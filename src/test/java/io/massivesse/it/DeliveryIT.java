@@ -2,11 +2,9 @@ package io.massivesse.it;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,16 +51,6 @@ class DeliveryIT {
         return json(response).getString("id");
     }
 
-    /** A client that sends its request and then never reads: its socket buffers fill and the server's write stalls. */
-    private Socket stalledClient(String userId) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
-        socket.getOutputStream().write(("GET /sse/connect/" + userId + " HTTP/1.1\r\nHost: localhost\r\n"
-                + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        return socket;
-    }
-
     @Test
     void stalledClientsAreEvictedWhileEveryReadingClientGetsEveryEventInOrder() throws Exception {
         int readers = 200;
@@ -73,7 +61,7 @@ class DeliveryIT {
         List<Socket> stuck = new ArrayList<>();
         try {
             for (int i = 0; i < stalled; i++) {
-                stuck.add(stalledClient("stalled-" + i));
+                stuck.add(StalledClient.open(URI.create(base.toString()), "stalled-" + i));
             }
             for (int i = 0; i < readers; i++) {
                 SseClient client = SseClient.connect(uri("/sse/connect/reader-" + i));

@@ -2,7 +2,6 @@ package io.massivesse.it;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -106,7 +105,7 @@ class OperationsIT {
         List<SseClient> readers = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         String stalledUser = user("ops-stalled");
-        try (Socket stalled = stalledClient(stalledUser)) {
+        try (Socket stalled = StalledClient.open(CLUSTER.node(1), stalledUser)) {
             for (int i = 0; i < 3; i++) {
                 readers.add(SseClient.connected(at("/sse/connect/" + user("ops-reader"))));
             }
@@ -266,16 +265,6 @@ class OperationsIT {
 
     private static JsonObject parse(String text) {
         return jakarta.json.Json.createReader(new java.io.StringReader(text)).readObject();
-    }
-
-    /** Sends its request, then reads nothing: with a small receive window its stream backs up at once. */
-    private static Socket stalledClient(String userId) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", CLUSTER.node(1).getPort()), 5000);
-        socket.getOutputStream().write(("GET /sse/connect/" + userId + " HTTP/1.1\r\nHost: localhost\r\n"
-                + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        return socket;
     }
 
     /** Reads until {@code marker} has been seen; returns how many events ("data: ops-") came. */
