@@ -43,9 +43,6 @@ public class Hub {
     private final ConcurrentHashMap<String, Subscriber[]> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong serials = new AtomicLong();
-    private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong replayed = new AtomicLong();
-    private final AtomicLong resets = new AtomicLong();
     /** Guarded by {@link #dispatch}. */
     private final History history;
     /** One event at a time, so every connection sees this node's events in the same order. */
@@ -114,10 +111,9 @@ public class Hub {
             if (lastEventId != null) {
                 List<byte[]> missed = history.after(lastEventId, userId);
                 if (missed == null) {
-                    resets.incrementAndGet();
+                    metrics.replayReset();
                     first.add(SseFrames.control("reset", resetJson(lastEventId), null));
                 } else {
-                    replayed.addAndGet(missed.size());
                     metrics.eventsReplayed(missed.size());
                     first.addAll(missed);
                 }
@@ -177,7 +173,6 @@ public class Hub {
                     count = offerAll(subscribers, frame);
                 }
             }
-            delivered.addAndGet(count);
             metrics.eventFannedOut(count, lagMillis, System.nanoTime() - start);
         } finally {
             dispatchSinceNanos = 0;
@@ -213,25 +208,11 @@ public class Hub {
         }
     }
 
-    /** Events sent again from the replay window to reconnecting clients. */
-    public long replayedCount() {
-        return replayed.get();
-    }
-
-    /** Reconnects whose Last-Event-ID was no longer (or never) in the window. */
-    public long resetCount() {
-        return resets.get();
-    }
-
     /** Connections open on this node now. */
     public int activeConnections() {
         return active.get();
     }
 
-    /** Frames of events handed to connection queues so far. */
-    public long deliveredCount() {
-        return delivered.get();
-    }
 
     /** The user's open connections on this node (a snapshot). */
     public List<Subscriber> connectionsOf(String userId) {
@@ -257,8 +238,10 @@ public class Hub {
                 subscriber.closeAfter(goodbyes[ThreadLocalRandom.current().nextInt(RETRY_STEPS)], CloseReason.SHUTDOWN);
             }
         });
-        LOG.info("Draining: told " + before + " connections to reconnect elsewhere within "
-                + settings.retryMillis() + "-" + (settings.retryMillis() + spreadMillis) + " ms");
+        if (before > 0) {
+            LOG.info("Draining: told " + before + " connections to reconnect elsewhere within "
+                    + settings.retryMillis() + "-" + (settings.retryMillis() + spreadMillis) + " ms");
+        }
     }
 
     /** True from the start of a drain: readiness reports DOWN and subscribes are refused. */

@@ -33,4 +33,8 @@ public interface HubMetrics {
     /** Events sent again from the replay window to one reconnecting client. */
     default void eventsReplayed(int count) {
     }
+
+    /** A reconnect whose Last-Event-ID was no longer (or never) in the replay window: it got {@code event: reset}. */
+    default void replayReset() {
+    }
 }

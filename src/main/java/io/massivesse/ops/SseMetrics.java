@@ -44,6 +44,7 @@ public class SseMetrics implements HubMetrics {
     private Counter delivered;
     private Counter dropped;
     private Counter replayed;
+    private Counter resets;
     private Timer relayLag;
     private Timer fanOut;
 
@@ -63,6 +64,7 @@ public class SseMetrics implements HubMetrics {
         delivered = counter("sse.events.delivered", "events handed to connection queues on this node");
         dropped = counter("sse.events.dropped", "queued events dropped because a connection's queue was full");
         replayed = counter("sse.events.replayed", "events sent again from the replay window to reconnecting clients");
+        resets = counter("sse.replay.resets", "reconnects whose Last-Event-ID was outside the replay window (event: reset)");
         relayLag = timer("sse.relay.lag", "from the publishing node accepting an event to this node starting its fan-out");
         fanOut = timer("sse.fanout.duration", "time to queue one event for every matching connection on this node");
     }
@@ -117,5 +119,10 @@ public class SseMetrics implements HubMetrics {
     @Override
     public void eventsReplayed(int count) {
         replayed.inc(count);
+    }
+
+    @Override
+    public void replayReset() {
+        resets.inc();
     }
 }

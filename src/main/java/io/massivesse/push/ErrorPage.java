@@ -2,7 +2,6 @@ package io.massivesse.push;
 
 import java.io.IOException;
 
-import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -29,6 +28,6 @@ public class ErrorPage extends HttpServlet {
         };
         response.setStatus(status);
         response.setContentType("application/json");
-        response.getWriter().write(Json.createObjectBuilder().add("status", status).add("error", error).build().toString());
+        response.getWriter().write(ErrorResponses.body(status, error));
     }
 }

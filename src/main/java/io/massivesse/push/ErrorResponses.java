@@ -11,16 +11,17 @@ public final class ErrorResponses {
     }
 
     public static Response of(int status, String error, Integer retryAfterSeconds) {
-        String body = Json.createObjectBuilder()
-                .add("status", status)
-                .add("error", error)
-                .build()
-                .toString();
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(status, error));
         if (retryAfterSeconds != null) {
             response.header("Retry-After", retryAfterSeconds);
         }
         return response.build();
+    }
+
+    /** The error body alone, for answers written outside JAX-RS (the web.xml error page). */
+    public static String body(int status, String error) {
+        return Json.createObjectBuilder().add("status", status).add("error", error).build().toString();
     }
 
     public static Response of(ApiException e) {

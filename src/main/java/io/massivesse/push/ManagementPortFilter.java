@@ -3,6 +3,7 @@ package io.massivesse.push;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 
@@ -21,11 +22,12 @@ public class ManagementPortFilter implements ContainerRequestFilter {
     @Context
     HttpServletRequest request;
 
+    @Context
+    ResourceInfo resource;
+
     @Override
     public void filter(ContainerRequestContext context) {
-        String path = context.getUriInfo().getPath();
-        // Relative to /sse; with or without the leading slash depending on the implementation.
-        if (request.getLocalPort() == managementPort && (path.startsWith("connect/") || path.startsWith("/connect/"))) {
+        if (request.getLocalPort() == managementPort && SubscribeResource.isSubscribe(resource.getResourceClass())) {
             context.abortWith(ErrorResponses.of(403,
                     "port " + managementPort + " is for management and publishing; subscribe on the public HTTP port", null));
         }

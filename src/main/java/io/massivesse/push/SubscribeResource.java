@@ -101,6 +101,11 @@ public class SubscribeResource {
         return lastEventId;
     }
 
+    /** Whether a matched resource is the subscribe endpoint, whichever writer serves it. */
+    public static boolean isSubscribe(Class<?> resource) {
+        return resource == SubscribeResource.class || resource == SinkSubscribeResource.class;
+    }
+
     static void requireValidUserId(String userId) {
         if (!Update.isValidUserId(userId)) {
             throw new ApiException(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");

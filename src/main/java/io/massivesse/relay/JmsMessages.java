@@ -29,7 +29,6 @@ public final class JmsMessages {
     /** Artemis duplicate detection: a retried publish with the same id is stored once. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
-
     private JmsMessages() {
     }
 
@@ -123,20 +122,28 @@ public final class JmsMessages {
         }
         List<Opened> connections = new ArrayList<>();
         for (String line : text.getText().split("\n")) {
-            int space = line.indexOf(' ');
             if (line.isEmpty()) {
                 continue;
             }
-            String userId = space < 0 ? null : line.substring(space + 1);
-            if (!Update.isValidUserId(userId)) {
+            Opened opened = parseOpened(line);
+            if (opened == null) {
                 return new Invalid("a connected message has a bad line");
             }
-            try {
-                connections.add(new Opened(userId, Long.parseLong(line, 0, space, 10)));
-            } catch (NumberFormatException e) {
-                return new Invalid("a connected message has a bad line");
-            }
+            connections.add(opened);
         }
         return new Connected(node, connections);
+    }
+
+    /** {@code <openedAt> <userId>}, or {@code null} when the line is not that. */
+    private static Opened parseOpened(String line) {
+        int space = line.indexOf(' ');
+        if (space < 1 || !Update.isValidUserId(line.substring(space + 1))) {
+            return null;
+        }
+        try {
+            return new Opened(line.substring(space + 1), Long.parseLong(line, 0, space, 10));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.massivesse.relay;
 
+import java.util.List;
+
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -73,8 +75,7 @@ public class JmsPublisher implements Publisher {
     }
 
     @Override
-    public void announceConnections(String nodeId, java.util.List<JmsMessages.Opened> connections)
-            throws RelayUnavailableException {
+    public void announceConnections(String nodeId, List<JmsMessages.Opened> connections) throws RelayUnavailableException {
         send(context -> {
             TextMessage message = context.createTextMessage();
             JmsMessages.writeConnected(nodeId, connections, message);

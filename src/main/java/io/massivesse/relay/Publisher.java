@@ -1,5 +1,7 @@
 package io.massivesse.relay;
 
+import java.util.List;
+
 import io.massivesse.push.Update;
 
 /**
@@ -16,7 +18,7 @@ public interface Publisher {
     void publish(Update update) throws RelayUnavailableException;
 
     /** Tells the other nodes that these users connected here, so they replace the users' older connections. */
-    void announceConnections(String nodeId, java.util.List<JmsMessages.Opened> connections) throws RelayUnavailableException;
+    void announceConnections(String nodeId, List<JmsMessages.Opened> connections) throws RelayUnavailableException;
 
     /** Whether events can be relayed now (for the relay: the broker takes connections). Cheap to call often. */
     boolean isAvailable();

@@ -16,7 +16,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.massivesse.push.ErrorResponses;
 import io.massivesse.push.PublishResource;
-import io.massivesse.push.SinkSubscribeResource;
 import io.massivesse.push.SubscribeResource;
 
 /**
@@ -48,7 +47,7 @@ public class AccessFilter implements ContainerRequestFilter {
             return;
         }
         Class<?> target = resource.getResourceClass();
-        boolean subscribe = target == SubscribeResource.class || target == SinkSubscribeResource.class;
+        boolean subscribe = SubscribeResource.isSubscribe(target);
         if (!subscribe && target != PublishResource.class) {
             return;
         }

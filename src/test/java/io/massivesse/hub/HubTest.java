@@ -1,9 +1,14 @@
 package io.massivesse.hub;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,12 +35,13 @@ class HubTest {
 
     /** Counts what the hub reports, as ops.SseMetrics would. */
     static final class CountingMetrics implements HubMetrics {
-        final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.Map<CloseReason, Long> closed = new java.util.concurrent.ConcurrentHashMap<>();
-        final java.util.concurrent.atomic.AtomicLong fannedOut = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong replayed = new java.util.concurrent.atomic.AtomicLong();
+        final AtomicLong opened = new AtomicLong();
+        final Map<CloseReason, Long> closed = new ConcurrentHashMap<>();
+        final AtomicLong fannedOut = new AtomicLong();
+        final AtomicLong delivered = new AtomicLong();
+        final AtomicLong dropped = new AtomicLong();
+        final AtomicLong replayed = new AtomicLong();
+        final AtomicLong resets = new AtomicLong();
 
         @Override
         public void connectionOpened() {
@@ -61,6 +67,11 @@ class HubTest {
         @Override
         public void eventsReplayed(int count) {
             replayed.addAndGet(count);
+        }
+
+        @Override
+        public void replayReset() {
+            resets.incrementAndGet();
         }
     }
 
@@ -102,7 +113,7 @@ class HubTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> a.events().size() == 3 && b.events().size() == 2);
         assertThat(a.events().subList(1, 3)).containsExactly("id: 1\ndata: all\n\n", "id: 2\ndata: only a\n\n");
         assertThat(b.events().subList(1, 2)).containsExactly("id: 1\ndata: all\n\n");
-        assertThat(hub.deliveredCount()).isEqualTo(3);
+        assertThat(metrics.delivered.get()).isEqualTo(3);
     }
 
     @Test
@@ -258,7 +269,7 @@ class HubTest {
                 "id: 3\ndata: e3\n\n", "id: 4\ndata: e4\n\n", "id: 5\ndata: e5\n\n", "id: 6\ndata: e6\n\n",
                 "id: 7\ndata: e7\n\n", "id: 8\ndata: e8\n\n", "id: 9\ndata: e9\n\n", "id: 10\ndata: e10\n\n",
                 "id: 12\ndata: live\n\n");
-        assertThat(hub.replayedCount()).isEqualTo(8);
+        assertThat(metrics.replayed.get()).isEqualTo(8);
     }
 
     @Test
@@ -269,7 +280,7 @@ class HubTest {
         hub.subscribe("carl", stream, "gone-long-ago");
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 2);
         assertThat(stream.events().get(1)).startsWith("event: reset\ndata: {\"lastEventId\":\"gone-long-ago\"");
-        assertThat(hub.resetCount()).isEqualTo(1);
+        assertThat(metrics.resets.get()).isEqualTo(1);
     }
 
     @Test
@@ -312,7 +323,7 @@ class HubTest {
     @Test
     void drainRefusesNewSubscribersAndSpreadsTheRetryHints() {
         Hub hub = hub();
-        List<RecordingStream> streams = new java.util.ArrayList<>();
+        List<RecordingStream> streams = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             RecordingStream stream = new RecordingStream();
             hub.subscribe("d" + i, stream);
@@ -329,7 +340,7 @@ class HubTest {
                 .toList();
         assertThat(retries).allSatisfy(retry -> assertThat(retry).isBetween(2_000, 5_000));
         // Spread: 40 clients do not all get the same hint.
-        assertThat(new java.util.HashSet<>(retries)).hasSizeGreaterThan(5);
+        assertThat(new HashSet<>(retries)).hasSizeGreaterThan(5);
         assertThat(metrics.closed.get(CloseReason.SHUTDOWN)).isEqualTo(40);
     }
 
