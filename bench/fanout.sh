@@ -20,8 +20,7 @@ ROOT_OUT="$(pwd)/$OUT"
 TAG="fanout-n$N-m$M-r$R-s$S-b$B-w$W"
 scripts/cluster.sh start 1
 trap 'scripts/cluster.sh stop >/dev/null 2>&1 || true' EXIT
-PID="$(cat "target/liberty/wlp/usr/servers/node-$SSE_CLUSTER_BASE_PORT/../.pid/node-$SSE_CLUSTER_BASE_PORT.pid" 2>/dev/null \
-      || cat "target/liberty/wlp/usr/servers/.pid/node-$SSE_CLUSTER_BASE_PORT.pid")"
+PID="$(cat "target/cluster-$SSE_CLUSTER_BASE_PORT/servers/.pid/node1.pid")"
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user+system clock ticks
 TICKS=$(getconf CLK_TCK)
 RSS0=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")

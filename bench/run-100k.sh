@@ -42,7 +42,7 @@ scripts/cluster.sh start "$NODES" 2>>"$OUT/run.log"
 NODE_PIDS=(); URLS=()
 for i in $(seq 1 "$NODES"); do
     port=$((SSE_CLUSTER_BASE_PORT + i - 1))
-    NODE_PIDS+=("$(cat "target/liberty/wlp/usr/servers/.pid/node-$port.pid")")
+    NODE_PIDS+=("$(cat "target/cluster-$SSE_CLUSTER_BASE_PORT/servers/.pid/node$i.pid")")
     URLS+=("http://127.0.0.1:$port")
 done
 NODE_LIST="$(IFS=,; echo "${URLS[*]}")"
@@ -57,7 +57,7 @@ heap_after_gc() { # KB used after a full GC (0 when the node cannot be asked)
     echo "${used:-0}"
 }
 active_of() { # connections open on node $1, from its readiness data
-    local n; n=$(curl -s -m 5 "http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + $1 - 1 + 2000))/health/ready" \
+    local n; n=$(curl -s -m 5 "http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + $1 - 1 + 10))/health/ready" \
         | grep -o '"activeConnections":[0-9]*' | tr -dc 0-9 || true)
     echo "${n:-0}"
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# A local cluster on loopback: one Artemis broker and N Liberty nodes on ports 9080, 9081, ...
+# A local cluster on loopback: one Artemis broker and N (at most 10) Liberty nodes node1..nodeN on HTTP
+# ports 9080, 9081, ...; each node's HTTPS and management ports follow from its HTTP port by server.xml's
+# rule (+363 and +10: node1 has 9443 and 9090, as a lone server does).
 #   scripts/cluster.sh start N     build if needed, start the broker and N nodes, wait until all relay events
 #   scripts/cluster.sh stop        stop the nodes this script started, then the broker
 #   scripts/cluster.sh stop-node I stop node I (1-based) gracefully: its clients are told to reconnect elsewhere
 #   scripts/cluster.sh start-node I start node I again, with the settings it had
 #   scripts/cluster.sh status
 # Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
-# and any SSE_* setting (passed to every node). Logs: target/liberty/wlp/usr/servers/node-<port>/logs.
+# and any SSE_* setting (passed to every node). The node's Liberty server and its id are both node<I>;
+# its files are in target/cluster-<base port>/servers/node<I>/ (logs/messages.log).
 # A local cluster is for trials, tests and benchmarks: it runs without tokens (SSE_SECURITY=open) unless
 # SSE_SECURITY=jwt is set, with MP_JWT_VERIFY_PUBLICKEY_LOCATION (README, Security).
 set -euo pipefail
@@ -15,7 +18,11 @@ cd "$ROOT"
 BASE="${SSE_CLUSTER_BASE_PORT:-9080}"
 BROKER_PORT="${SSE_BROKER_PORT:-61616}"
 WLP="$ROOT/target/liberty/wlp"
-NODES_FILE="$ROOT/target/cluster-$BASE.nodes"
+# One Liberty user directory per cluster: node1 of one cluster never touches node1 of another.
+export WLP_USER_DIR="$ROOT/target/cluster-$BASE"
+NODES_FILE="$WLP_USER_DIR/nodes"
+# Management ports are HTTP port + 10: more nodes would take the first node's management port.
+MAX_NODES=10
 
 say() { echo "[cluster] $*" >&2; }
 
@@ -37,15 +44,17 @@ node_up() { # port log -> 0 once the app and its topic MDB are active
 
 start() {
     local count="${1:?usage: cluster.sh start N}"
+    [ "$count" -ge 1 ] && [ "$count" -le "$MAX_NODES" ] || { say "N must be 1-$MAX_NODES"; exit 2; }
     export SSE_SECURITY="${SSE_SECURITY:-open}"
     [ "$SSE_SECURITY" = open ] && say "SSE_SECURITY=open: no tokens needed (local trial mode)"
     build
     scripts/broker.sh start
     local jh; jh="$(java_home)"
+    mkdir -p "$WLP_USER_DIR"
     : > "$NODES_FILE"
     for i in $(seq 1 "$count"); do
-        local port=$((BASE + i - 1)) name="node-$((BASE + i - 1))"
-        local dir="$WLP/usr/servers/$name"
+        local port=$((BASE + i - 1)) name="node$i"
+        local dir="$WLP_USER_DIR/servers/$name"
         rm -rf "$dir"
         mkdir -p "$dir/dropins" "$dir/configDropins/overrides"
         cp src/main/liberty/config/server.xml src/main/liberty/config/jvm.options "$dir/"
@@ -53,9 +62,8 @@ start() {
         cat > "$dir/server.env" <<ENV
 JAVA_HOME=$jh
 HTTP_PORT=$port
-HTTPS_PORT=$((port + 1000))
-MANAGEMENT_PORT=$((port + 2000))
-SSE_NODE_ID=node$i
+HTTPS_PORT=$((port + 363))
+MANAGEMENT_PORT=$((port + 10))
 BROKER_PORT=$BROKER_PORT
 ARTEMIS_RAR=$ROOT/target/artemis-ra.rar
 ENV
@@ -64,10 +72,10 @@ ENV
             | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_BROKER_PORT|SSE_BROKER_DIR)=' >> "$dir/server.env" || true
         "$WLP/bin/server" start "$name" >/dev/null
         echo "$name" >> "$NODES_FILE"
-        say "started $name (node$i) on http://127.0.0.1:$port (management: $((port + 2000)))"
+        say "started $name on http://127.0.0.1:$port (management: $((port + 10)))"
     done
     for name in $(cat "$NODES_FILE"); do
-        local log="$WLP/usr/servers/$name/logs/messages.log"
+        local log="$WLP_USER_DIR/servers/$name/logs/messages.log"
         for _ in $(seq 1 240); do node_up "$name" "$log" && break; sleep 0.5; done
         node_up "$name" "$log" || { say "$name did not come up in 120 s; see $log"; exit 1; }
     done
@@ -81,7 +89,7 @@ stop() {
         done
         wait
         for name in $(cat "$NODES_FILE"); do
-            local pidfile="$WLP/usr/servers/.pid/$name.pid"
+            local pidfile="$WLP_USER_DIR/servers/.pid/$name.pid"
             if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
                 say "$name did not stop: killing"; kill -9 "$(cat "$pidfile")" 2>/dev/null || true
             fi
@@ -94,9 +102,9 @@ stop() {
 
 start_node() {
     local index="${1:?usage: cluster.sh start-node I}"
-    local name="node-$((BASE + index - 1))"
-    local log="$WLP/usr/servers/$name/logs/messages.log"
-    [ -d "$WLP/usr/servers/$name" ] || { say "no $name: run cluster.sh start first"; exit 1; }
+    local name="node$index"
+    local log="$WLP_USER_DIR/servers/$name/logs/messages.log"
+    [ -d "$WLP_USER_DIR/servers/$name" ] || { say "no $name: run cluster.sh start first"; exit 1; }
     [ -f "$log" ] && mv "$log" "${log%.log}_before_restart_$(date +%s).log"
     "$WLP/bin/server" start "$name" >/dev/null
     for _ in $(seq 1 240); do node_up "$name" "$log" && break; sleep 0.5; done
@@ -106,7 +114,7 @@ start_node() {
 
 stop_node() {
     local index="${1:?usage: cluster.sh stop-node I}"
-    local name="node-$((BASE + index - 1))"
+    local name="node$index"
     "$WLP/bin/server" stop "$name" >/dev/null
     say "stopped $name"
 }
@@ -115,7 +123,7 @@ status() {
     scripts/broker.sh status || true
     [ -f "$NODES_FILE" ] || { echo "no nodes"; return; }
     for name in $(cat "$NODES_FILE"); do
-        local pidfile="$WLP/usr/servers/.pid/$name.pid"
+        local pidfile="$WLP_USER_DIR/servers/.pid/$name.pid"
         if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then echo "$name running"; else echo "$name stopped"; fi
     done
 }

@@ -15,16 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
-
-import io.massivesse.push.ApiException;
-import io.massivesse.push.SseFrames;
-import io.massivesse.push.Update;
+import io.massivesse.event.SseFrames;
+import io.massivesse.event.Update;
 
 /**
  * This node's connections, by user, and the fan-out of events to them. Plain Java so the
- * logic is unit-tested without a server; {@code LocalHub} makes it the application's bean.
+ * logic is unit-tested without a server; the application's CDI wiring makes it a bean.
  */
 public class Hub {
 
@@ -36,6 +32,7 @@ public class Hub {
 
     /** Below this many users a broadcast runs on the calling thread; above, over all cores. */
     private static final long PARALLEL_THRESHOLD = 2048;
+    private static final Subscriber[] NO_SUBSCRIBERS = {};
 
     private final HubSettings settings;
     private final Executor writers;
@@ -78,81 +75,95 @@ public class Hub {
         return settings;
     }
 
-    public Subscriber subscribe(String userId, EventStream stream) {
-        return subscribe(userId, stream, null);
-    }
-
     /**
      * Opens a subscriber for the user and registers it; the connected frame is its first. With a
      * {@code lastEventId}, what the user may see after it follows from the replay window, then live
      * events: replay and registration happen under the dispatch lock, so there is no gap and no
      * duplicate at the seam. An id not in the window gets {@code event: reset} instead.
      *
-     * @throws ApiException 503 at this node's capacity or while it drains, 429 over the per-user limit
+     * @throws SubscribeRefusedException at this node's capacity, while it drains, or over the per-user limit
      */
     public Subscriber subscribe(String userId, EventStream stream, String lastEventId) {
-        if (draining) {
-            throw new ApiException(503, "this node is shutting down; reconnect to another node", 1);
-        }
-        if (active.incrementAndGet() > settings.maxConnections()) {
-            active.decrementAndGet();
-            throw new ApiException(503, "this node is at its connection capacity (" + settings.maxConnections()
-                    + "); retry, possibly on another node", 5);
-        }
+        admit();
         Subscriber subscriber = new Subscriber(userId, serials.incrementAndGet(), stream, settings.bufferSize(),
                 writers, this::unregister, metrics);
-        byte[] connected = SseFrames.control("connected", connectedJson(userId), settings.retryMillis());
-        List<Subscriber> displaced = new ArrayList<>();
-        boolean[] refused = {false};
+        Subscriber[] displaced;
         dispatch.lock();
         try {
-            List<byte[]> first = new ArrayList<>();
-            first.add(connected);
-            if (lastEventId != null) {
-                List<byte[]> missed = history.after(lastEventId, userId);
-                if (missed == null) {
-                    metrics.replayReset();
-                    first.add(SseFrames.control("reset", resetJson(lastEventId), null));
-                } else {
-                    metrics.eventsReplayed(missed.size());
-                    first.addAll(missed);
-                }
-            }
             // Queued before the subscriber becomes visible to deliver(): connected, replay, then live events.
-            subscriber.prime(first);
-            byUser.compute(userId, (user, current) -> {
-                if (current != null && settings.duplicatePolicy() == DuplicatePolicy.ALLOW
-                        && current.length >= settings.maxConnectionsPerUser()) {
-                    refused[0] = true;
-                    return current;
-                }
-                if (current == null) {
-                    return new Subscriber[] {subscriber};
-                }
-                if (settings.duplicatePolicy() == DuplicatePolicy.REPLACE) {
-                    displaced.addAll(Arrays.asList(current));
-                    return new Subscriber[] {subscriber};
-                }
-                Subscriber[] grown = Arrays.copyOf(current, current.length + 1);
-                grown[current.length] = subscriber;
-                return grown;
-            });
+            subscriber.prime(firstFrames(userId, lastEventId));
+            displaced = register(subscriber);
+        } catch (SubscribeRefusedException refused) {
+            active.decrementAndGet();
+            throw refused;
         } finally {
             dispatch.unlock();
-        }
-        if (refused[0]) {
-            active.decrementAndGet();
-            throw new ApiException(429, "user " + userId + " already has " + settings.maxConnectionsPerUser()
-                    + " connections on this node");
         }
         metrics.connectionOpened();
         CONNECTIONS.info(() -> "connect " + subscriber + " active=" + active.get()
                 + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
         subscriber.start();
         for (Subscriber old : displaced) {
-            old.closeAfter(replacedFrame(userId), CloseReason.REPLACED);
+            old.closeAfter(SseFrames.replaced(userId), CloseReason.REPLACED);
         }
         return subscriber;
+    }
+
+    /** Takes one connection of this node's capacity, unless the node drains or is full. */
+    private void admit() {
+        if (draining) {
+            throw new SubscribeRefusedException(SubscribeRefusedException.Reason.DRAINING,
+                    "this node is shutting down; reconnect to another node", 1);
+        }
+        if (active.incrementAndGet() > settings.maxConnections()) {
+            active.decrementAndGet();
+            throw new SubscribeRefusedException(SubscribeRefusedException.Reason.AT_CAPACITY,
+                    "this node is at its connection capacity (" + settings.maxConnections()
+                            + "); retry, possibly on another node", 5);
+        }
+    }
+
+    /** Connected, then what the user missed since {@code lastEventId} (or a reset). Under the dispatch lock. */
+    private List<byte[]> firstFrames(String userId, String lastEventId) {
+        List<byte[]> first = new ArrayList<>();
+        first.add(SseFrames.connected(userId, settings.nodeId(), settings.retryMillis()));
+        if (lastEventId != null) {
+            List<byte[]> missed = history.after(lastEventId, userId);
+            if (missed == null) {
+                metrics.replayReset();
+                first.add(SseFrames.reset(lastEventId));
+            } else {
+                metrics.eventsReplayed(missed.size());
+                first.addAll(missed);
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Adds the subscriber to its user's connections and returns the ones it displaces: under
+     * {@code replace} all the older ones, under {@code allow} none (or a refusal over the limit).
+     */
+    private Subscriber[] register(Subscriber subscriber) {
+        String userId = subscriber.userId();
+        if (settings.duplicatePolicy() == DuplicatePolicy.REPLACE) {
+            Subscriber[] previous = byUser.put(userId, new Subscriber[] {subscriber});
+            return previous == null ? NO_SUBSCRIBERS : previous;
+        }
+        // A refusal thrown here leaves the user's connections as they were.
+        byUser.compute(userId, (user, current) -> {
+            if (current == null) {
+                return new Subscriber[] {subscriber};
+            }
+            if (current.length >= settings.maxConnectionsPerUser()) {
+                throw new SubscribeRefusedException(SubscribeRefusedException.Reason.USER_LIMIT, "user " + userId
+                        + " already has " + settings.maxConnectionsPerUser() + " connections on this node", null);
+            }
+            Subscriber[] grown = Arrays.copyOf(current, current.length + 1);
+            grown[current.length] = subscriber;
+            return grown;
+        });
+        return NO_SUBSCRIBERS;
     }
 
     /** Hands an event to every matching local connection. Never blocks on a client. */
@@ -203,7 +214,7 @@ public class Hub {
         for (Subscriber subscriber : connectionsOf(userId)) {
             long mine = subscriber.openedAt();
             if (mine < openedAt || (mine == openedAt && settings.nodeId().compareTo(node) < 0)) {
-                subscriber.closeAfter(replacedFrame(userId), CloseReason.REPLACED);
+                subscriber.closeAfter(SseFrames.replaced(userId), CloseReason.REPLACED);
             }
         }
     }
@@ -221,7 +232,7 @@ public class Hub {
     }
 
     /**
-     * Starts draining: new subscribers get 503, and every stream ends with {@code event: server-shutdown}
+     * Starts draining: new subscribers are refused, and every stream ends with {@code event: server-shutdown}
      * carrying a {@code retry:} hint spread over {@code [retry, retry + spreadMillis]}, so clients do not
      * all reconnect in the same moment. Calling it again ends streams opened in between.
      */
@@ -230,7 +241,7 @@ public class Hub {
         byte[][] goodbyes = new byte[RETRY_STEPS][];
         for (int i = 0; i < RETRY_STEPS; i++) {
             int retry = settings.retryMillis() + (int) ((long) spreadMillis * i / (RETRY_STEPS - 1));
-            goodbyes[i] = SseFrames.control("server-shutdown", json("node", settings.nodeId()), retry);
+            goodbyes[i] = SseFrames.serverShutdown(settings.nodeId(), retry);
         }
         int before = active.get();
         byUser.forEachValue(Long.MAX_VALUE, subscribers -> {
@@ -305,28 +316,5 @@ public class Hub {
             // A failed tick must not cancel the schedule.
             LOG.log(Level.WARNING, "heartbeat tick failed", e);
         }
-    }
-
-    private String connectedJson(String userId) {
-        return json("userId", userId, "node", settings.nodeId());
-    }
-
-    private static String resetJson(String lastEventId) {
-        return json("lastEventId", lastEventId,
-                "reason", "the event is no longer in the replay window; reload the state you need");
-    }
-
-    private static byte[] replacedFrame(String userId) {
-        return SseFrames.control("replaced",
-                json("userId", userId, "reason", "a newer connection of this user replaced this one"), null);
-    }
-
-    /** A flat JSON object of string fields, in the given order. */
-    private static String json(String... namesAndValues) {
-        JsonObjectBuilder object = Json.createObjectBuilder();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            object.add(namesAndValues[i], namesAndValues[i + 1]);
-        }
-        return object.build().toString();
     }
 }

@@ -1,7 +1,7 @@
 package io.massivesse.hub;
 
 /**
- * The hub's tunables, read once from MicroProfile Config (see {@code HubSettingsProducer}).
+ * The hub's tunables, read once from MicroProfile Config by the application's CDI wiring.
  *
  * @param nodeId                 this node's id, in connected frames and event ids
  * @param bufferSize             frames a connection may have queued before the oldest are dropped

@@ -9,10 +9,10 @@ import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.massivesse.push.SseFrames;
+import io.massivesse.event.SseFrames;
 
 /**
- * One open SSE connection: a bounded queue of encoded frames, drained in order by a writer
+ * One open SSE connection: a bounded queue of encoded frames, written in order by a writer
  * thread started only while there is something to write. Offering never blocks, so a
  * broadcast never waits on this client; a full queue drops its oldest frame.
  */
@@ -24,6 +24,7 @@ public final class Subscriber {
     private static final int BATCH = 64;
 
     private final String userId;
+    /** Node-local connection number, for logs. */
     private final long serial;
     private final EventStream stream;
     private final int capacity;
@@ -37,7 +38,8 @@ public final class Subscriber {
     private int limit;
     /** Until the stream is open, frames only queue: nothing may be written before the first frame. */
     private boolean started;
-    private boolean draining;
+    /** A writer thread is running: offers only queue, and it takes what they queued. */
+    private boolean writing;
     private CloseReason closeReason;
     private boolean streamClosed;
     private long fullSinceNanos;
@@ -59,11 +61,6 @@ public final class Subscriber {
         return userId;
     }
 
-    /** Node-local connection number, for logs. */
-    public long serial() {
-        return serial;
-    }
-
     public long openedAt() {
         return openedAt;
     }
@@ -73,7 +70,7 @@ public final class Subscriber {
      *
      * @return false when the subscriber is closed and the frame was not queued
      */
-    public boolean offer(byte[] frame) {
+    boolean offer(byte[] frame) {
         synchronized (this) {
             if (closeReason != null) {
                 return false;
@@ -90,12 +87,12 @@ public final class Subscriber {
             if (queue.size() >= limit && fullSinceNanos == 0) {
                 fullSinceNanos = System.nanoTime();
             }
-            if (draining || !started) {
+            if (writing || !started) {
                 return true;
             }
-            draining = true;
+            writing = true;
         }
-        writers.execute(this::drain);
+        writers.execute(this::writeQueued);
         return true;
     }
 
@@ -108,7 +105,7 @@ public final class Subscriber {
         limit = capacity + frames.size();
     }
 
-    /** Commits the stream on the calling (request) thread, then lets the writer drain what is queued. */
+    /** Commits the stream on the calling (request) thread, then lets the writer take what is queued. */
     void start() {
         try {
             stream.open();
@@ -118,12 +115,12 @@ public final class Subscriber {
         }
         synchronized (this) {
             started = true;
-            if (draining || (queue.isEmpty() && closeReason == null)) {
+            if (writing || (queue.isEmpty() && closeReason == null)) {
                 return;
             }
-            draining = true;
+            writing = true;
         }
-        writers.execute(this::drain);
+        writers.execute(this::writeQueued);
     }
 
     /** Queues a last frame, then ends the stream once it is written. */
@@ -154,33 +151,34 @@ public final class Subscriber {
             }
             // An idle subscriber has no writer to end the stream: start one. A busy one ends it itself,
             // and one not started yet is ended by start().
-            startWriter = started && !draining;
-            draining |= started;
+            startWriter = started && !writing;
+            writing |= started;
         }
         onClosed.accept(this, reason);
         if (startWriter) {
-            writers.execute(this::drain);
+            writers.execute(this::writeQueued);
         }
     }
 
-    public synchronized boolean isClosed() {
+    synchronized boolean isClosed() {
         return closeReason != null;
     }
 
-    public synchronized int queued() {
+    synchronized int queued() {
         return queue.size();
     }
 
-    public synchronized long dropped() {
+    synchronized long dropped() {
         return dropped;
     }
 
-    /** True when the queue has been full, without a write draining it, for longer than the given time. */
+    /** True when the queue has been full, with no write emptying it, for longer than the given time. */
     synchronized boolean fullLongerThan(long nanos, long nowNanos) {
         return fullSinceNanos != 0 && nowNanos - fullSinceNanos > nanos;
     }
 
-    private void drain() {
+    /** The writer: takes what is queued, in batches, until the queue is empty or the stream ends. */
+    private void writeQueued() {
         // Sized by what is queued: most bursts carry one event, and a 64-slot list per burst showed up in profiles.
         List<byte[]> batch = null;
         while (true) {
@@ -200,7 +198,7 @@ public final class Subscriber {
                 }
                 endStream = batch.isEmpty() && closeReason != null;
                 if (batch.isEmpty() && !endStream) {
-                    draining = false;
+                    writing = false;
                     return;
                 }
             }

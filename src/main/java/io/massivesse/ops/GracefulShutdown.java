@@ -40,16 +40,17 @@ public class GracefulShutdown {
 
     /** Clients reconnect between sse.retry.millis and that plus this: 100,000 of them not in the same instant. */
     @Inject
-    @ConfigProperty(name = "sse.shutdown.spread.millis", defaultValue = "5000")
+    @ConfigProperty(name = "sse.shutdown.spread.millis")
     int spreadMillis;
 
     /** How long a stop waits for streams to end after the goodbye frames were queued. */
     @Inject
-    @ConfigProperty(name = "sse.shutdown.grace.seconds", defaultValue = "10")
+    @ConfigProperty(name = "sse.shutdown.grace.seconds")
     int graceSeconds;
 
+    /** The id of server.xml's public httpEndpoint, the one whose pause means the server is stopping. */
     @Inject
-    @ConfigProperty(name = "sse.http.endpoint", defaultValue = "defaultHttpEndpoint")
+    @ConfigProperty(name = "sse.http.endpoint")
     String endpointId;
 
     private ScheduledExecutorService watcher;

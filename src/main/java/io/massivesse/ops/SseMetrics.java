@@ -22,13 +22,14 @@ import org.eclipse.microprofile.metrics.Timer;
 import io.massivesse.hub.CloseReason;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
+import io.massivesse.push.PublishMetrics;
 
 /**
  * The node's application metrics at {@code /metrics} (Prometheus names in the README's
  * "Operating it"). Deliveries are counted once per event with the fan-out's total, not per connection.
  */
 @ApplicationScoped
-public class SseMetrics implements HubMetrics {
+public class SseMetrics implements HubMetrics, PublishMetrics {
 
     @Inject
     MetricRegistry registry;
@@ -83,7 +84,7 @@ public class SseMetrics implements HubMetrics {
                 .withUnit(MetricUnits.SECONDS).build());
     }
 
-    /** An event accepted by {@code POST /sse/broadcast} or {@code /sse/send/{userId}} on this node. */
+    @Override
     public void eventPublished() {
         published.inc();
     }

@@ -8,6 +8,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import io.massivesse.hub.SubscribeRefusedException;
+
 /** Every failure leaves as the JSON error shape; stack traces stay in the log. */
 @Provider
 public class ErrorMapper implements ExceptionMapper<Throwable> {
@@ -18,6 +20,9 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable failure) {
         if (failure instanceof ApiException api) {
             return ErrorResponses.of(api);
+        }
+        if (failure instanceof SubscribeRefusedException refused) {
+            return ErrorResponses.of(ApiException.of(refused));
         }
         if (failure instanceof WebApplicationException web) {
             Response original = web.getResponse();

@@ -1,33 +1,35 @@
 package io.massivesse.push;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Keeps subscribers off the management port (server.xml {@code managementHttpEndpoint}): it exists
  * so health, metrics and publishing stay reachable when streams fill the public port.
  */
 @Provider
+@SubscribeEndpoint
+@ApplicationScoped
 public class ManagementPortFilter implements ContainerRequestFilter {
 
-    private final int managementPort = ConfigProvider.getConfig()
-            .getOptionalValue("management.port", Integer.class).orElse(-1);
+    /** server.xml's variable, which MicroProfile Config reads too: one default for both. */
+    @Inject
+    @ConfigProperty(name = "management.port")
+    int managementPort;
 
     @Context
     HttpServletRequest request;
 
-    @Context
-    ResourceInfo resource;
-
     @Override
     public void filter(ContainerRequestContext context) {
-        if (request.getLocalPort() == managementPort && SubscribeResource.isSubscribe(resource.getResourceClass())) {
+        if (request.getLocalPort() == managementPort) {
             context.abortWith(ErrorResponses.of(403,
                     "port " + managementPort + " is for management and publishing; subscribe on the public HTTP port", null));
         }

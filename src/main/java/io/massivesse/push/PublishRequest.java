@@ -14,10 +14,12 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 
+import io.massivesse.event.FieldRules;
+
 /**
  * What a publisher asked for, parsed and validated: a JSON body
- * {@code {"data": "...", "event": "name", "id": "optional"}}, or the original service's
- * {@code ?message=text} / form field {@code message}.
+ * {@code {"data": "...", "event": "name", "id": "optional"}}, or the form API of the Spring WebFlux
+ * service this one replaces: {@code ?message=text} / form field {@code message}.
  */
 public record PublishRequest(String data, String event, String id) {
 
@@ -50,17 +52,15 @@ public record PublishRequest(String data, String event, String id) {
     }
 
     private PublishRequest validated(int maxBytes) {
-        if (data == null || data.isBlank()) {
-            throw new ApiException(400, "missing or blank data");
+        ApiException.refuseIf(FieldRules.dataProblem(data));
+        FieldRules.sizeProblem(data, maxBytes).ifPresent(tooLarge -> {
+            throw new ApiException(413, tooLarge);
+        });
+        if (event != null) {
+            ApiException.refuseIf(FieldRules.eventNameProblem(event));
         }
-        if (data.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-            throw new ApiException(413, "data is larger than " + maxBytes + " bytes");
-        }
-        if (event != null && !Update.isValidField(event)) {
-            throw new ApiException(400, "event name must be 1-" + Update.MAX_FIELD_LENGTH + " characters without CR, LF or NUL");
-        }
-        if (id != null && !Update.isValidField(id)) {
-            throw new ApiException(400, "id must be 1-" + Update.MAX_FIELD_LENGTH + " characters without CR, LF or NUL");
+        if (id != null) {
+            ApiException.refuseIf(FieldRules.idProblem(id));
         }
         return this;
     }

@@ -23,12 +23,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.massivesse.ops.SseMetrics;
-import io.massivesse.relay.Publisher;
+import io.massivesse.event.EventIds;
+import io.massivesse.event.FieldRules;
+import io.massivesse.event.Update;
+import io.massivesse.relay.Relay;
 import io.massivesse.relay.RelayUnavailableException;
 
 /** {@code POST /sse/broadcast} and {@code POST /sse/send/{userId}}: accept an event for the cluster. */
 @Path("/")
+@PublishEndpoint
 @ApplicationScoped
 @Tag(name = "publish", description = "Send events to subscribers on every node")
 @APIResponse(responseCode = "202", description = "Accepted: the broker has the event; its id is returned",
@@ -47,23 +50,23 @@ public class PublishResource {
     private static final String JSON_EXAMPLE = "{\"event\":\"order-shipped\",\"data\":\"{\\\"orderId\\\":42}\"}";
 
     @Inject
-    Publisher publisher;
+    Relay relay;
 
     @Inject
     EventIds ids;
 
     @Inject
-    SseMetrics metrics;
+    PublishMetrics metrics;
 
     @Inject
-    @ConfigProperty(name = "sse.max.message.bytes", defaultValue = "65536")
+    @ConfigProperty(name = "sse.max.message.bytes")
     int maxMessageBytes;
 
     @POST
     @Path("broadcast")
     @Operation(summary = "Broadcast an event to every connected user on every node")
     public Response broadcast(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                              @Parameter(description = "The payload, when there is no body (the original service's API)",
+                              @Parameter(description = "The payload, when there is no body (the API of the service this one replaces)",
                                       example = "hello everyone")
                               @QueryParam("message") String message,
                               @RequestBody(description = BODY, content = {
@@ -89,7 +92,7 @@ public class PublishResource {
                              @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
                                      examples = @ExampleObject(name = "form", value = "message=hello"))})
                          InputStream body) {
-        SubscribeResource.requireValidUserId(userId);
+        ApiException.refuseIf(FieldRules.userIdProblem(userId));
         return publish(userId, contentType, message, body);
     }
 
@@ -98,7 +101,7 @@ public class PublishResource {
         String id = request.id() != null ? request.id() : ids.next();
         Update update = new Update(id, request.event(), request.data(), userId, System.currentTimeMillis());
         try {
-            publisher.publish(update);
+            relay.publish(update);
         } catch (RelayUnavailableException e) {
             return ErrorResponses.of(503, "the event could not be accepted now (" + e.getMessage()
                     + "); retry with the same id", 2);

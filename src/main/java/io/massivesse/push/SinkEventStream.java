@@ -1,6 +1,7 @@
 package io.massivesse.push;
 
 import java.io.IOException;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +17,7 @@ import io.massivesse.hub.EventStream;
 
 /**
  * The portable writer ({@code SSE_WRITER=sink}): frames go out through JAX-RS's
- * {@link SseEventSink}, which encodes every event again for every connection
+ * {@link SseEventSink}, which serialises every event again for every connection
  * (docs/BENCHMARKS.md compares it with the default servlet writer). Same queue, same writer
  * thread: a send blocks that thread until the bytes are written.
  */
@@ -24,6 +25,8 @@ final class SinkEventStream implements EventStream {
 
     /** A send waits at most this long; the container's write timeout normally ends it sooner. */
     private static final long SEND_TIMEOUT_SECONDS = 120;
+    private static final String ID_LEAD = "id: ";
+    private static final String FRAME_END = "\n\n";
 
     private final SseEventSink sink;
     private final Sse sse;
@@ -64,30 +67,84 @@ final class SinkEventStream implements EventStream {
         }
     }
 
-    /** Turns one of our encoded frames (SseFrames) back into the fields JAX-RS wants. */
+    /**
+     * The JAX-RS event that carries one of our frames ({@code SseFrames}). RESTEasy folds every run of
+     * line breaks in an event's data into one, so a payload's empty lines and its final line break would
+     * not reach the client; it writes the id field as given, though. So a data event, which always starts
+     * with its id, goes out whole behind the {@code id: } lead: the same bytes as the default writer.
+     * The heartbeat is a comment, and a control frame (one line of JSON data) goes field by field.
+     */
     static OutboundSseEvent toEvent(Sse sse, byte[] frame) {
+        String text = new String(frame, StandardCharsets.UTF_8);
+        if (text.startsWith(ID_LEAD)) {
+            return new EncodedEvent(text.substring(ID_LEAD.length(), text.length() - FRAME_END.length()));
+        }
         OutboundSseEvent.Builder event = sse.newEventBuilder();
-        StringBuilder data = null;
-        String comment = null;
-        for (String line : new String(frame, StandardCharsets.UTF_8).split("\n")) {
+        String data = null;
+        for (String line : text.split("\n")) {
             if (line.startsWith(":")) {
-                comment = line.substring(1).trim();
-            } else if (line.startsWith("id: ")) {
-                event.id(line.substring(4));
+                event.comment(line.substring(1).trim());
             } else if (line.startsWith("event: ")) {
                 event.name(line.substring(7));
             } else if (line.startsWith("retry: ")) {
                 event.reconnectDelay(Long.parseLong(line.substring(7)));
             } else if (line.startsWith("data: ")) {
-                String value = line.substring(6);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                data = line.substring(6);
             }
         }
         if (data != null) {
-            event.mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, data.toString());
-        } else {
-            event.comment(comment);
+            event.mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, data);
         }
         return event.build();
+    }
+
+    /** A data event as encoded once: everything after its {@code id: } lead, up to the blank line that ends it. */
+    private record EncodedEvent(String fromId) implements OutboundSseEvent {
+
+        @Override
+        public String getId() {
+            return fromId;
+        }
+
+        @Override
+        public String getName() {
+            return null;
+        }
+
+        @Override
+        public String getComment() {
+            return null;
+        }
+
+        @Override
+        public long getReconnectDelay() {
+            return -1;
+        }
+
+        @Override
+        public boolean isReconnectDelaySet() {
+            return false;
+        }
+
+        /** A type, so the id is written, but no data: the data lines are in the id already. */
+        @Override
+        public Class<?> getType() {
+            return String.class;
+        }
+
+        @Override
+        public Type getGenericType() {
+            return String.class;
+        }
+
+        @Override
+        public MediaType getMediaType() {
+            return MediaType.TEXT_PLAIN_TYPE;
+        }
+
+        @Override
+        public Object getData() {
+            return null;
+        }
     }
 }

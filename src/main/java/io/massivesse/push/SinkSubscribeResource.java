@@ -15,6 +15,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
+import io.massivesse.relay.ConnectionAnnouncer;
 
 /**
  * {@code GET /sse/connect/{userId}} through JAX-RS's {@link SseEventSink}, when
@@ -31,6 +32,7 @@ public class SinkSubscribeResource {
     ConnectionAnnouncer announcer;
 
     @GET
+    @SubscribeEndpoint
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void connect(@PathParam("userId") String userId,
                         @HeaderParam("Last-Event-ID") String lastEventIdHeader,

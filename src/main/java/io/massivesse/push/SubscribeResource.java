@@ -21,8 +21,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.massivesse.event.FieldRules;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
+import io.massivesse.hub.SubscribeRefusedException;
+import io.massivesse.relay.ConnectionAnnouncer;
 
 /**
  * {@code GET /sse/connect/{userId}}: opens the user's event stream on this node, written as
@@ -44,6 +47,7 @@ public class SubscribeResource {
      * here on and completes it when the stream ends.
      */
     @GET
+    @SubscribeEndpoint
     @Tag(name = "subscribe", description = "Server-sent event streams")
     @Operation(summary = "Open the user's event stream",
             description = "Starts with retry: and event: connected, then the user's events and broadcasts, with a "
@@ -82,6 +86,9 @@ public class SubscribeResource {
         } catch (ApiException refused) {
             async.resume(ErrorResponses.of(refused));
             return;
+        } catch (SubscribeRefusedException refused) {
+            async.resume(ErrorResponses.of(ApiException.of(refused)));
+            return;
         }
         announcer.announce(subscriber);
     }
@@ -93,22 +100,11 @@ public class SubscribeResource {
      * @return the last event id, or {@code null}
      */
     static String validate(String userId, String lastEventIdHeader, String lastEventIdQuery) {
-        requireValidUserId(userId);
+        ApiException.refuseIf(FieldRules.userIdProblem(userId));
         String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdQuery;
-        if (lastEventId != null && !Update.isValidField(lastEventId)) {
-            throw new ApiException(400, "Last-Event-ID must be 1-128 characters without CR, LF or NUL");
+        if (lastEventId != null) {
+            ApiException.refuseIf(FieldRules.lastEventIdProblem(lastEventId));
         }
         return lastEventId;
-    }
-
-    /** Whether a matched resource is the subscribe endpoint, whichever writer serves it. */
-    public static boolean isSubscribe(Class<?> resource) {
-        return resource == SubscribeResource.class || resource == SinkSubscribeResource.class;
-    }
-
-    static void requireValidUserId(String userId) {
-        if (!Update.isValidUserId(userId)) {
-            throw new ApiException(400, "userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.massivesse.security;
 
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -12,7 +14,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * CORS for the push endpoints: web pages from the origins in {@code SSE_CORS_ALLOWED_ORIGINS}
@@ -23,9 +25,17 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @WebFilter(urlPatterns = "/sse/*", asyncSupported = true)
 public class CorsFilter extends HttpFilter {
 
-    private final Set<String> allowed = Arrays.stream(ConfigProvider.getConfig()
-                    .getOptionalValue("sse.cors.allowed.origins", String.class).orElse("").split(","))
-            .map(String::trim).filter(origin -> !origin.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    @Inject
+    @ConfigProperty(name = "sse.cors.allowed.origins")
+    Optional<List<String>> origins;
+
+    private Set<String> allowed;
+
+    @Override
+    public void init() {
+        allowed = origins.map(list -> list.stream().map(String::trim).filter(origin -> !origin.isEmpty())
+                .collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -19,7 +19,7 @@ public class SecurityMode {
     private static final Logger LOG = Logger.getLogger(SecurityMode.class.getName());
 
     @Inject
-    @ConfigProperty(name = "sse.security", defaultValue = "jwt")
+    @ConfigProperty(name = "sse.security")
     String mode;
 
     public boolean isOpen() {

@@ -64,7 +64,7 @@ public class TokenVerifier {
     Optional<String> publicKeyLocation;
 
     @Inject
-    @ConfigProperty(name = "mp.jwt.verify.publickey.algorithm", defaultValue = "RS256")
+    @ConfigProperty(name = "mp.jwt.verify.publickey.algorithm")
     String algorithm;
 
     @Inject
@@ -76,7 +76,7 @@ public class TokenVerifier {
     Optional<List<String>> audiences;
 
     @Inject
-    @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
+    @ConfigProperty(name = "mp.jwt.verify.clock.skew")
     int clockSkewSeconds;
 
     private DefaultJWTProcessor<SecurityContext> processor;

@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.massivesse.push.ApiException;
-import io.massivesse.push.Update;
+import io.massivesse.event.Update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -93,7 +92,7 @@ class HubTest {
     @Test
     void connectedFrameComesFirst() {
         RecordingStream stream = new RecordingStream();
-        hub().subscribe("alice", stream);
+        hub().subscribe("alice", stream, null);
         assertThat(stream.opened).isTrue();
         await().atMost(5, TimeUnit.SECONDS).until(() -> !stream.frames.isEmpty());
         assertThat(stream.frames).first()
@@ -105,8 +104,8 @@ class HubTest {
         Hub hub = hub();
         RecordingStream a = new RecordingStream();
         RecordingStream b = new RecordingStream();
-        hub.subscribe("a", a);
-        hub.subscribe("b", b);
+        hub.subscribe("a", a, null);
+        hub.subscribe("b", b, null);
         hub.deliver(broadcast("1", "all"));
         hub.deliver(new Update("2", null, "only a", "a", 0));
         hub.deliver(new Update("3", null, "nobody", "c", 0));
@@ -120,7 +119,7 @@ class HubTest {
     void eventsArriveInPublishOrder() {
         Hub hub = hub(10_000, 30, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stream = new RecordingStream();
-        hub.subscribe("a", stream);
+        hub.subscribe("a", stream, null);
         for (int i = 0; i < 2_000; i++) {
             hub.deliver(broadcast(String.valueOf(i), "e" + i));
         }
@@ -136,8 +135,8 @@ class HubTest {
         Hub hub = hub();
         RecordingStream first = new RecordingStream();
         RecordingStream second = new RecordingStream();
-        hub.subscribe("carol", first);
-        Subscriber newer = hub.subscribe("carol", second);
+        hub.subscribe("carol", first, null);
+        Subscriber newer = hub.subscribe("carol", second, null);
         await().atMost(5, TimeUnit.SECONDS).until(() -> first.closed);
         assertThat(first.events()).last().asString().startsWith("event: replaced\n");
         assertThat(hub.connectionsOf("carol")).containsExactly(newer);
@@ -152,10 +151,11 @@ class HubTest {
         Hub hub = hub(100, 30, 100, 2, DuplicatePolicy.ALLOW);
         RecordingStream one = new RecordingStream();
         RecordingStream two = new RecordingStream();
-        hub.subscribe("dave", one);
-        hub.subscribe("dave", two);
-        assertThatThrownBy(() -> hub.subscribe("dave", new RecordingStream()))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(429));
+        hub.subscribe("dave", one, null);
+        hub.subscribe("dave", two, null);
+        assertThatThrownBy(() -> hub.subscribe("dave", new RecordingStream(), null))
+                .isInstanceOfSatisfying(SubscribeRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SubscribeRefusedException.Reason.USER_LIMIT));
         hub.deliver(new Update("1", null, "both", "dave", 0));
         await().atMost(5, TimeUnit.SECONDS).until(() -> one.events().size() == 2 && two.events().size() == 2);
         assertThat(hub.activeConnections()).isEqualTo(2);
@@ -164,23 +164,23 @@ class HubTest {
     @Test
     void capacityRefusesWith503AndFreesOnClose() {
         Hub hub = hub(100, 30, 2, 3, DuplicatePolicy.REPLACE);
-        Subscriber first = hub.subscribe("u1", new RecordingStream());
-        hub.subscribe("u2", new RecordingStream());
-        assertThatThrownBy(() -> hub.subscribe("u3", new RecordingStream()))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(503);
+        Subscriber first = hub.subscribe("u1", new RecordingStream(), null);
+        hub.subscribe("u2", new RecordingStream(), null);
+        assertThatThrownBy(() -> hub.subscribe("u3", new RecordingStream(), null))
+                .isInstanceOfSatisfying(SubscribeRefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(SubscribeRefusedException.Reason.AT_CAPACITY);
                     assertThat(e.retryAfterSeconds()).isPositive();
                 });
         first.close(CloseReason.CLIENT_GONE);
         assertThat(hub.activeConnections()).isEqualTo(1);
-        assertThat(hub.subscribe("u3", new RecordingStream()).isClosed()).isFalse();
+        assertThat(hub.subscribe("u3", new RecordingStream(), null).isClosed()).isFalse();
     }
 
     @Test
     void fullQueueDropsOldestFrames() {
         Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stream = new RecordingStream();
-        Subscriber subscriber = hub.subscribe("slow", stream);
+        Subscriber subscriber = hub.subscribe("slow", stream, null);
         await().atMost(5, TimeUnit.SECONDS).until(() -> !stream.frames.isEmpty()); // connected written
         stream.stall();
         for (int i = 0; i < 50; i++) {
@@ -201,8 +201,8 @@ class HubTest {
         Hub hub = hub(3, 1, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stalled = new RecordingStream();
         RecordingStream healthy = new RecordingStream();
-        Subscriber slow = hub.subscribe("stalled", stalled);
-        Subscriber fine = hub.subscribe("healthy", healthy);
+        Subscriber slow = hub.subscribe("stalled", stalled, null);
+        Subscriber fine = hub.subscribe("healthy", healthy, null);
         stalled.stall();
         for (int i = 0; i < 10; i++) {
             hub.deliver(broadcast(String.valueOf(i), "e" + i));
@@ -220,7 +220,7 @@ class HubTest {
     void failedWriteUnregisters() {
         Hub hub = hub();
         RecordingStream gone = new RecordingStream();
-        Subscriber subscriber = hub.subscribe("gone", gone);
+        Subscriber subscriber = hub.subscribe("gone", gone, null);
         gone.failing = true;
         hub.deliver(broadcast("1", "x"));
         await().atMost(5, TimeUnit.SECONDS).until(() -> gone.closed);
@@ -232,7 +232,7 @@ class HubTest {
     void connectionOnAnotherNodeReplacesOnlyOlderOnes() throws InterruptedException {
         Hub hub = hub();
         RecordingStream local = new RecordingStream();
-        Subscriber subscriber = hub.subscribe("roamer", local);
+        Subscriber subscriber = hub.subscribe("roamer", local, null);
         long openedAt = subscriber.openedAt();
         hub.replaceOlderThan("roamer", "node-t", openedAt + 10);       // our own announcement: ignored
         hub.replaceOlderThan("roamer", "node-other", openedAt - 10);   // an older one elsewhere: keep ours
@@ -247,7 +247,7 @@ class HubTest {
     @Test
     void allowPolicyIgnoresOtherNodes() {
         Hub hub = hub(100, 30, 100, 2, DuplicatePolicy.ALLOW);
-        Subscriber subscriber = hub.subscribe("multi", new RecordingStream());
+        Subscriber subscriber = hub.subscribe("multi", new RecordingStream(), null);
         hub.replaceOlderThan("multi", "node-other", subscriber.openedAt() + 1_000);
         assertThat(subscriber.isClosed()).isFalse();
     }
@@ -305,7 +305,7 @@ class HubTest {
     @Test
     void heartbeatPingsEveryStream() {
         RecordingStream stream = new RecordingStream();
-        hub().subscribe("hb", stream);
+        hub().subscribe("hb", stream, null);
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.frames.contains(": ping\n\n"));
     }
 
@@ -313,7 +313,7 @@ class HubTest {
     void shutdownSaysGoodbyeWithRetryAndCloses() {
         Hub hub = hub();
         RecordingStream stream = new RecordingStream();
-        hub.subscribe("bye", stream);
+        hub.subscribe("bye", stream, null);
         hub.shutdown();
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.closed);
         assertThat(stream.events()).last().asString().startsWith("retry: 2000\nevent: server-shutdown\n");
@@ -326,13 +326,14 @@ class HubTest {
         List<RecordingStream> streams = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             RecordingStream stream = new RecordingStream();
-            hub.subscribe("d" + i, stream);
+            hub.subscribe("d" + i, stream, null);
             streams.add(stream);
         }
         hub.drain(3_000);
         assertThat(hub.isDraining()).isTrue();
-        assertThatThrownBy(() -> hub.subscribe("late", new RecordingStream()))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+        assertThatThrownBy(() -> hub.subscribe("late", new RecordingStream(), null))
+                .isInstanceOfSatisfying(SubscribeRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SubscribeRefusedException.Reason.DRAINING));
         await().atMost(5, TimeUnit.SECONDS).until(() -> streams.stream().allMatch(s -> s.closed));
         List<Integer> retries = streams.stream().map(s -> s.events().get(s.events().size() - 1))
                 .peek(goodbye -> assertThat(goodbye).contains("event: server-shutdown\n"))
@@ -349,8 +350,8 @@ class HubTest {
         Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream healthy = new RecordingStream();
         RecordingStream slow = new RecordingStream();
-        Subscriber reading = hub.subscribe("m-healthy", healthy);
-        Subscriber stalled = hub.subscribe("m-slow", slow);
+        Subscriber reading = hub.subscribe("m-healthy", healthy, null);
+        Subscriber stalled = hub.subscribe("m-slow", slow, null);
         await().atMost(5, TimeUnit.SECONDS).until(() -> !slow.frames.isEmpty());
         slow.stall();
         for (int i = 0; i < 30; i++) {

@@ -34,13 +34,14 @@ public final class LocalCluster {
         return URI.create("http://127.0.0.1:" + (basePort + index - 1));
     }
 
-    /** The node's management endpoint (cluster.sh: HTTP port + 2000). */
+    /** The node's management endpoint (server.xml: HTTP port + 10). */
     public URI management(int index) {
-        return URI.create("http://127.0.0.1:" + (basePort + index - 1 + 2000));
+        return URI.create("http://127.0.0.1:" + (basePort + index - 1 + 10));
     }
 
+    /** Where cluster.sh keeps node I (Liberty server node&lt;I&gt;, in the cluster's own user directory). */
     private Path serverDir(int index) {
-        return Path.of("target/liberty/wlp/usr/servers/node-" + (basePort + index - 1));
+        return Path.of("target/cluster-" + basePort + "/servers/node" + index);
     }
 
     public Path messagesLog(int index) {
@@ -51,7 +52,7 @@ public final class LocalCluster {
     public long pid(int index) {
         try {
             return Long.parseLong(Files.readString(serverDir(index).resolveSibling(".pid")
-                    .resolve("node-" + (basePort + index - 1) + ".pid")).trim());
+                    .resolve("node" + index + ".pid")).trim());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,4 +1,4 @@
-package io.massivesse.ops;
+package io.massivesse.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

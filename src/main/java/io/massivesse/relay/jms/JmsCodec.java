@@ -1,13 +1,16 @@
-package io.massivesse.relay;
+package io.massivesse.relay.jms;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 
-import io.massivesse.push.Update;
+import io.massivesse.event.FieldRules;
+import io.massivesse.event.Update;
+import io.massivesse.relay.OpenedConnection;
 
 /**
  * The JMS message format of the topic (the contract enterprise applications publish with):
@@ -15,7 +18,7 @@ import io.massivesse.push.Update;
  * {@code sseEvent}, {@code sseUserId} and {@code sseId}. Nodes also send control messages
  * ({@code sseControl}) to each other on the same topic.
  */
-public final class JmsMessages {
+public final class JmsCodec {
 
     public static final String EVENT = "sseEvent";
     public static final String USER_ID = "sseUserId";
@@ -29,7 +32,7 @@ public final class JmsMessages {
     /** Artemis duplicate detection: a retried publish with the same id is stored once. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
-    private JmsMessages() {
+    private JmsCodec() {
     }
 
     /** What a node does with one message from the topic. */
@@ -40,11 +43,7 @@ public final class JmsMessages {
     }
 
     /** Users connected on another node: each one's older connections elsewhere are replaced. */
-    public record Connected(String node, List<Opened> connections) implements Inbound {
-    }
-
-    /** One connection a node announces: its user and when it opened. */
-    public record Opened(String userId, long openedAt) {
+    public record Connected(String node, List<OpenedConnection> connections) implements Inbound {
     }
 
     public record Invalid(String reason) implements Inbound {
@@ -66,11 +65,11 @@ public final class JmsMessages {
      * Node-to-node: the connections a node opened in the last moment, one {@code <openedAt> <userId>}
      * line each, so a ramp of thousands of connects costs a few messages, not one per connect.
      */
-    public static void writeConnected(String node, List<Opened> connections, TextMessage message) throws JMSException {
+    public static void writeConnected(String node, List<OpenedConnection> connections, TextMessage message) throws JMSException {
         message.setStringProperty(CONTROL, CONTROL_CONNECTED);
         message.setStringProperty(NODE, node);
         StringBuilder lines = new StringBuilder(connections.size() * 32);
-        for (Opened opened : connections) {
+        for (OpenedConnection opened : connections) {
             lines.append(opened.openedAt()).append(' ').append(opened.userId()).append('\n');
         }
         message.setText(lines.toString());
@@ -92,27 +91,22 @@ public final class JmsMessages {
             return new Invalid("not a TextMessage: " + message.getClass().getSimpleName());
         }
         String data = text.getText();
-        if (data == null || data.isBlank()) {
-            return new Invalid("blank data");
-        }
         String event = message.getStringProperty(EVENT);
-        if (event != null && !Update.isValidField(event)) {
-            return new Invalid("sseEvent is empty, longer than 128, or has CR, LF or NUL");
-        }
         String userId = message.getStringProperty(USER_ID);
-        if (userId != null && !Update.isValidUserId(userId)) {
-            return new Invalid("sseUserId is not a valid user id");
-        }
         String id = message.getStringProperty(ID);
+        Optional<String> problem = FieldRules.dataProblem(data)
+                .or(() -> event == null ? Optional.empty() : FieldRules.eventNameProblem(event).map(p -> EVENT + ": " + p))
+                .or(() -> userId == null ? Optional.empty() : FieldRules.userIdProblem(userId).map(p -> USER_ID + ": " + p))
+                .or(() -> id == null ? Optional.empty() : FieldRules.idProblem(id).map(p -> ID + ": " + p));
+        if (problem.isPresent()) {
+            return new Invalid(problem.get());
+        }
         long publishedAt = message.propertyExists(PUBLISHED_AT) ? message.getLongProperty(PUBLISHED_AT)
                 : message.getJMSTimestamp();
-        if (id == null) {
-            // Every node derives the same id from the broker's message id, so replay works on any node.
-            id = String.format("%013d-jms-%s", publishedAt, message.getJMSMessageID().replaceFirst("^ID:", ""));
-        } else if (!Update.isValidField(id)) {
-            return new Invalid("sseId is empty, longer than 128, or has CR, LF or NUL");
-        }
-        return new Event(new Update(id, event, data, userId, publishedAt));
+        // Without an sseId every node derives the same id from the broker's message id, so replay works on any node.
+        String eventId = id != null ? id
+                : String.format("%013d-jms-%s", publishedAt, message.getJMSMessageID().replaceFirst("^ID:", ""));
+        return new Event(new Update(eventId, event, data, userId, publishedAt));
     }
 
     private static Inbound readConnected(Message message) throws JMSException {
@@ -120,12 +114,12 @@ public final class JmsMessages {
         if (node == null || !(message instanceof TextMessage text) || text.getText() == null) {
             return new Invalid("a connected message needs sseNode and a text body");
         }
-        List<Opened> connections = new ArrayList<>();
+        List<OpenedConnection> connections = new ArrayList<>();
         for (String line : text.getText().split("\n")) {
             if (line.isEmpty()) {
                 continue;
             }
-            Opened opened = parseOpened(line);
+            OpenedConnection opened = parseOpened(line);
             if (opened == null) {
                 return new Invalid("a connected message has a bad line");
             }
@@ -135,13 +129,13 @@ public final class JmsMessages {
     }
 
     /** {@code <openedAt> <userId>}, or {@code null} when the line is not that. */
-    private static Opened parseOpened(String line) {
+    private static OpenedConnection parseOpened(String line) {
         int space = line.indexOf(' ');
-        if (space < 1 || !Update.isValidUserId(line.substring(space + 1))) {
+        if (space < 1 || FieldRules.userIdProblem(line.substring(space + 1)).isPresent()) {
             return null;
         }
         try {
-            return new Opened(line.substring(space + 1), Long.parseLong(line, 0, space, 10));
+            return new OpenedConnection(line.substring(space + 1), Long.parseLong(line, 0, space, 10));
         } catch (NumberFormatException e) {
             return null;
         }

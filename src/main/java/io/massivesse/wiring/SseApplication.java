@@ -1,4 +1,4 @@
-package io.massivesse.push;
+package io.massivesse.wiring;
 
 import java.util.Set;
 
@@ -7,7 +7,13 @@ import jakarta.ws.rs.core.Application;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import io.massivesse.security.AccessFilter;
+import io.massivesse.push.ErrorMapper;
+import io.massivesse.push.ManagementPortFilter;
+import io.massivesse.push.PublishResource;
+import io.massivesse.push.SinkSubscribeResource;
+import io.massivesse.push.SubscribeResource;
+import io.massivesse.security.PublishAccessFilter;
+import io.massivesse.security.SubscribeAccessFilter;
 
 /**
  * All push endpoints live under /sse; the root stays free for the demo page. The subscribe
@@ -18,12 +24,14 @@ public class SseApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        String writer = ConfigProvider.getConfig().getOptionalValue("sse.writer", String.class).orElse("frames");
+        // JAX-RS builds this class before CDI can inject it, so the setting is read here, once, at deploy.
+        String writer = ConfigProvider.getConfig().getValue("sse.writer", String.class);
         Class<?> subscribe = switch (writer.trim().toLowerCase()) {
             case "frames" -> SubscribeResource.class;
             case "sink" -> SinkSubscribeResource.class;
             default -> throw new IllegalArgumentException("sse.writer must be 'frames' or 'sink', not '" + writer + "'");
         };
-        return Set.of(subscribe, PublishResource.class, ErrorMapper.class, ManagementPortFilter.class, AccessFilter.class);
+        return Set.of(subscribe, PublishResource.class, ErrorMapper.class, ManagementPortFilter.class,
+                SubscribeAccessFilter.class, PublishAccessFilter.class);
     }
 }

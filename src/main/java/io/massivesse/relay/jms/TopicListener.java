@@ -1,4 +1,4 @@
-package io.massivesse.relay;
+package io.massivesse.relay.jms;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -12,6 +12,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 
 import io.massivesse.hub.Hub;
+import io.massivesse.relay.OpenedConnection;
 
 /**
  * Every node's consumer of the topic (configured by the activation spec
@@ -31,14 +32,14 @@ public class TopicListener implements MessageListener {
     @Override
     public void onMessage(Message message) {
         try {
-            JmsMessages.Inbound inbound = JmsMessages.read(message);
-            if (inbound instanceof JmsMessages.Event event) {
+            JmsCodec.Inbound inbound = JmsCodec.read(message);
+            if (inbound instanceof JmsCodec.Event event) {
                 hub.deliver(event.update());
-            } else if (inbound instanceof JmsMessages.Connected connected) {
-                for (JmsMessages.Opened opened : connected.connections()) {
+            } else if (inbound instanceof JmsCodec.Connected connected) {
+                for (OpenedConnection opened : connected.connections()) {
                     hub.replaceOlderThan(opened.userId(), connected.node(), opened.openedAt());
                 }
-            } else if (inbound instanceof JmsMessages.Invalid invalid) {
+            } else if (inbound instanceof JmsCodec.Invalid invalid) {
                 LOG.warning(() -> "Dropped a message from the topic: " + invalid.reason());
             }
         } catch (JMSException | RuntimeException e) {

@@ -1,4 +1,4 @@
-package io.massivesse.ops;
+package io.massivesse.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.massivesse.hub.Hub;
-import io.massivesse.relay.Publisher;
+import io.massivesse.relay.Relay;
 
 /**
  * {@code /health/ready}: whether a load balancer should send new subscribers here. DOWN while the
@@ -22,13 +22,13 @@ public class ReadyCheck implements HealthCheck {
     Hub hub;
 
     @Inject
-    Publisher publisher;
+    Relay relay;
 
     @Override
     public HealthCheckResponse call() {
         int active = hub.activeConnections();
         int capacity = hub.settings().maxConnections();
-        boolean relayUp = publisher.isAvailable();
+        boolean relayUp = relay.isAvailable();
         boolean draining = hub.isDraining();
         return HealthCheckResponse.named("sse-node")
                 .status(relayUp && !draining && active < capacity)

@@ -1,4 +1,4 @@
-package io.massivesse.push;
+package io.massivesse.event;
 
 import java.nio.charset.StandardCharsets;
 
@@ -60,9 +60,9 @@ class SseFramesTest {
 
     @Test
     void fieldBreakersAreFound() {
-        assertThat(SseFrames.breaksField("ok-name.1")).isFalse();
-        assertThat(SseFrames.breaksField("a\nb")).isTrue();
-        assertThat(SseFrames.breaksField("a\rb")).isTrue();
-        assertThat(SseFrames.breaksField("a\0b")).isTrue();
+        assertThat(FieldRules.breaksLine("ok-name.1")).isFalse();
+        assertThat(FieldRules.breaksLine("a\nb")).isTrue();
+        assertThat(FieldRules.breaksLine("a\rb")).isTrue();
+        assertThat(FieldRules.breaksLine("a\0b")).isTrue();
     }
 }

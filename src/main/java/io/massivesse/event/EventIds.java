@@ -1,4 +1,4 @@
-package io.massivesse.push;
+package io.massivesse.event;
 
 /**
  * Event ids unique across the cluster and sortable by publish time:
@@ -29,18 +29,5 @@ public final class EventIds {
             sequence = 0;
         }
         return String.format("%013d-%04d-%s", lastMillis, sequence, nodeId);
-    }
-
-    /** The publish time an id of this form carries, or -1 for a publisher's own id. */
-    public static long millisOf(String id) {
-        if (id == null || id.length() < 19 || id.charAt(13) != '-' || id.charAt(18) != '-') {
-            return -1;
-        }
-        for (int i = 0; i < 13; i++) {
-            if (!Character.isDigit(id.charAt(i))) {
-                return -1;
-            }
-        }
-        return Long.parseLong(id, 0, 13, 10);
     }
 }

@@ -1,4 +1,4 @@
-package io.massivesse.relay;
+package io.massivesse.relay.jms;
 
 import java.util.List;
 
@@ -16,11 +16,14 @@ import jakarta.jms.Topic;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.massivesse.push.Update;
+import io.massivesse.event.Update;
+import io.massivesse.relay.OpenedConnection;
+import io.massivesse.relay.Relay;
+import io.massivesse.relay.RelayUnavailableException;
 
-/** Publishes events to the Artemis topic every node consumes. */
+/** The relay through the Artemis topic every node consumes ({@link TopicListener}). */
 @ApplicationScoped
-public class JmsPublisher implements Publisher {
+public class JmsRelay implements Relay {
 
     @Resource(lookup = "jms/sseConnectionFactory")
     ConnectionFactory factory;
@@ -28,57 +31,38 @@ public class JmsPublisher implements Publisher {
     @Resource(lookup = "jms/sseTopic")
     Topic topic;
 
+    @Inject
+    BrokerProbe probe;
+
     /** Events expire on the broker after this: a node away longer, or gone for good, does not pile them up. */
     @Inject
-    @ConfigProperty(name = "sse.relay.ttl.seconds", defaultValue = "60")
+    @ConfigProperty(name = "sse.relay.ttl.seconds")
     long ttlSeconds;
 
     /** Persistent events survive a broker restart, at the cost of a journal write each. */
     @Inject
-    @ConfigProperty(name = "sse.relay.persistent", defaultValue = "false")
+    @ConfigProperty(name = "sse.relay.persistent")
     boolean persistent;
-
-    /** Readiness asks on every probe of every load balancer: the broker is asked at most this often. */
-    private static final long PROBE_NANOS = 1_000_000_000L;
-
-    private record Probe(long atNanos, boolean up) {
-    }
-
-    private volatile Probe lastProbe;
 
     @Override
     public boolean isAvailable() {
-        long now = System.nanoTime();
-        Probe last = lastProbe;
-        if (last != null && now - last.atNanos() < PROBE_NANOS) {
-            return last.up();
-        }
-        boolean up;
-        // A pooled connection the broker dropped is discarded by the pool, so this opens a real one then.
-        try (JMSContext context = factory.createContext()) {
-            context.createProducer();
-            up = true;
-        } catch (JMSRuntimeException e) {
-            up = false;
-        }
-        lastProbe = new Probe(now, up);
-        return up;
+        return probe.isUp();
     }
 
     @Override
     public void publish(Update update) throws RelayUnavailableException {
         send(context -> {
             TextMessage message = context.createTextMessage(update.data());
-            JmsMessages.write(update, message);
+            JmsCodec.write(update, message);
             return message;
         });
     }
 
     @Override
-    public void announceConnections(String nodeId, List<JmsMessages.Opened> connections) throws RelayUnavailableException {
+    public void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException {
         send(context -> {
             TextMessage message = context.createTextMessage();
-            JmsMessages.writeConnected(nodeId, connections, message);
+            JmsCodec.writeConnected(nodeId, connections, message);
             return message;
         });
     }
@@ -94,7 +78,7 @@ public class JmsPublisher implements Publisher {
                     .setTimeToLive(ttlSeconds * 1000)
                     .send(topic, maker.make(context));
         } catch (JMSRuntimeException | JMSException e) {
-            lastProbe = new Probe(System.nanoTime(), false);
+            probe.markDown();
             throw new RelayUnavailableException("the message broker is unavailable", e);
         }
     }

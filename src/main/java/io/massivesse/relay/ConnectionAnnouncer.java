@@ -1,4 +1,4 @@
-package io.massivesse.push;
+package io.massivesse.relay;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +19,6 @@ import jakarta.inject.Inject;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
-import io.massivesse.relay.JmsMessages;
-import io.massivesse.relay.Publisher;
-import io.massivesse.relay.RelayUnavailableException;
 
 /**
  * Under {@code replace}, tells the other nodes about new connections so they close the users' older
@@ -34,20 +31,20 @@ public class ConnectionAnnouncer {
 
     private static final Logger LOG = Logger.getLogger(ConnectionAnnouncer.class.getName());
     static final long INTERVAL_MILLIS = 100;
-    /** Lines per message at most (~40 bytes each). */
-    private static final int MAX_BATCH = 5_000;
+    /** Connections per announcement at most (~40 bytes each on the wire). */
+    static final int MAX_BATCH = 5_000;
 
     @Inject
     Hub hub;
 
     @Inject
-    Publisher publisher;
+    Relay relay;
 
-    /** A container-managed timer: the JMS connection factory is used from a thread the server knows. */
+    /** A container-managed timer: the relay's connection factory is used from a thread the server knows. */
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    private final ConcurrentLinkedQueue<JmsMessages.Opened> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<OpenedConnection> pending = new ConcurrentLinkedQueue<>();
     private ScheduledFuture<?> flusher;
 
     @PostConstruct
@@ -67,21 +64,23 @@ public class ConnectionAnnouncer {
         }
     }
 
+    /** Queues the connection for the next announcement; only {@code replace} needs the other nodes to know. */
     public void announce(Subscriber subscriber) {
         if (hub.settings().duplicatePolicy() == DuplicatePolicy.REPLACE) {
-            pending.add(new JmsMessages.Opened(subscriber.userId(), subscriber.openedAt()));
+            pending.add(new OpenedConnection(subscriber.userId(), subscriber.openedAt()));
         }
     }
 
+    /** Sends what is pending, in batches of at most {@link #MAX_BATCH}. */
     void flush() {
         while (!pending.isEmpty()) {
-            List<JmsMessages.Opened> batch = new ArrayList<>();
-            JmsMessages.Opened next;
+            List<OpenedConnection> batch = new ArrayList<>();
+            OpenedConnection next;
             while (batch.size() < MAX_BATCH && (next = pending.poll()) != null) {
                 batch.add(next);
             }
             try {
-                publisher.announceConnections(hub.settings().nodeId(), batch);
+                relay.announceConnections(hub.settings().nodeId(), batch);
             } catch (RelayUnavailableException | RuntimeException e) {
                 // Best effort: the streams work without it, only duplicates on other nodes stay open.
                 // Dropping what is pending keeps a broker outage from piling announcements up.

@@ -1,0 +1,26 @@
+package io.massivesse.relay;
+
+import java.util.List;
+
+import io.massivesse.event.Update;
+
+/**
+ * Takes what one node accepted to every node: events to their hubs, and the connections it opened
+ * (so the others can replace a user's older connections). The broker-backed implementation is in
+ * {@code relay.jms}.
+ */
+public interface Relay {
+
+    /**
+     * Returns once the event is safely on its way (for the broker: it accepted the event).
+     *
+     * @throws RelayUnavailableException when the event could not be taken; the publisher retries later
+     */
+    void publish(Update update) throws RelayUnavailableException;
+
+    /** Tells the other nodes that these users connected on {@code nodeId}, so they replace the users' older connections. */
+    void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException;
+
+    /** Whether events can be relayed now (for the broker: it takes connections). Cheap to call often. */
+    boolean isAvailable();
+}

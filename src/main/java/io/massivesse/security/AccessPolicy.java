@@ -1,0 +1,102 @@
+package io.massivesse.security;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.massivesse.push.ErrorResponses;
+
+/**
+ * Who may do what when {@code SSE_SECURITY=jwt}: a subscriber's token subject must be the
+ * {@code userId} it subscribes to; publishing needs the group {@code SSE_PUBLISHER_GROUP}.
+ * Subscribers may send the token as {@code ?access_token=} because EventSource cannot set headers;
+ * publishers only in the {@code Authorization} header.
+ */
+@ApplicationScoped
+public class AccessPolicy {
+
+    /** Why a request was refused: its status, the sentence for the client, and whether the token itself was bad. */
+    public record Refusal(int status, String error, boolean invalidToken) {
+
+        /** The JSON error, with the {@code WWW-Authenticate} challenge a 401 carries. */
+        public Response response() {
+            Response base = ErrorResponses.of(status, error, null);
+            if (status != 401) {
+                return base;
+            }
+            return Response.fromResponse(base).header(HttpHeaders.WWW_AUTHENTICATE,
+                    "Bearer realm=\"massive-sse-service\"" + (invalidToken ? ", error=\"invalid_token\"" : "")).build();
+        }
+    }
+
+    @Inject
+    TokenVerifier verifier;
+
+    @Inject
+    @ConfigProperty(name = "sse.publisher.group")
+    String publisherGroup;
+
+    AccessPolicy() {
+    }
+
+    AccessPolicy(TokenVerifier verifier, String publisherGroup) {
+        this.verifier = verifier;
+        this.publisherGroup = publisherGroup;
+    }
+
+    /**
+     * @param authorization the {@code Authorization} header, or {@code null}
+     * @param queryToken    the {@code access_token} query parameter, or {@code null}
+     * @param userId        the stream asked for
+     */
+    public Optional<Refusal> subscriber(String authorization, String queryToken, String userId) {
+        String token = bearer(authorization);
+        if (token == null) {
+            token = queryToken;
+        }
+        if (token == null || token.isBlank()) {
+            return Optional.of(new Refusal(401, "a bearer token is required "
+                    + "(Authorization: Bearer <token>, or ?access_token=<token> for EventSource)", false));
+        }
+        TokenVerifier.Caller caller;
+        try {
+            caller = verifier.verify(token);
+        } catch (TokenVerifier.InvalidTokenException e) {
+            return Optional.of(new Refusal(401, e.getMessage(), true));
+        }
+        if (!caller.subject().equals(userId)) {
+            return Optional.of(new Refusal(403, "the token is for another user's stream", false));
+        }
+        return Optional.empty();
+    }
+
+    /** @param authorization the {@code Authorization} header, or {@code null} */
+    public Optional<Refusal> publisher(String authorization) {
+        String token = bearer(authorization);
+        if (token == null || token.isBlank()) {
+            return Optional.of(new Refusal(401, "a bearer token is required (Authorization: Bearer <token>)", false));
+        }
+        TokenVerifier.Caller caller;
+        try {
+            caller = verifier.verify(token);
+        } catch (TokenVerifier.InvalidTokenException e) {
+            return Optional.of(new Refusal(401, e.getMessage(), true));
+        }
+        if (!caller.groups().contains(publisherGroup)) {
+            return Optional.of(new Refusal(403, "publishing needs a token with group '" + publisherGroup + "'", false));
+        }
+        return Optional.empty();
+    }
+
+    private static String bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return authorization.substring(7).trim();
+    }
+}

@@ -1,0 +1,35 @@
+package io.massivesse.security;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+
+import io.massivesse.push.PublishEndpoint;
+
+/** Publishing needs a token with the publisher group ({@link AccessPolicy}), unless security is off. */
+@Provider
+@PublishEndpoint
+@Priority(Priorities.AUTHENTICATION)
+@ApplicationScoped
+public class PublishAccessFilter implements ContainerRequestFilter {
+
+    @Inject
+    SecurityMode mode;
+
+    @Inject
+    AccessPolicy policy;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (mode.isOpen()) {
+            return;
+        }
+        policy.publisher(request.getHeaderString(HttpHeaders.AUTHORIZATION))
+                .ifPresent(refusal -> request.abortWith(refusal.response()));
+    }
+}

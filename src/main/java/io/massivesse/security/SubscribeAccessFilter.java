@@ -1,0 +1,37 @@
+package io.massivesse.security;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+
+import io.massivesse.push.SubscribeEndpoint;
+
+/** Subscribing needs a token for the stream's own user ({@link AccessPolicy}), unless security is off. */
+@Provider
+@SubscribeEndpoint
+@Priority(Priorities.AUTHENTICATION)
+@ApplicationScoped
+public class SubscribeAccessFilter implements ContainerRequestFilter {
+
+    @Inject
+    SecurityMode mode;
+
+    @Inject
+    AccessPolicy policy;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (mode.isOpen()) {
+            return;
+        }
+        policy.subscriber(request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                        request.getUriInfo().getQueryParameters().getFirst("access_token"),
+                        request.getUriInfo().getPathParameters().getFirst("userId"))
+                .ifPresent(refusal -> request.abortWith(refusal.response()));
+    }
+}

@@ -1,0 +1,120 @@
+package io.massivesse.relay.jms;
+
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.TextMessage;
+
+import org.junit.jupiter.api.Test;
+
+import io.massivesse.event.Update;
+import io.massivesse.relay.OpenedConnection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JmsCodecTest {
+
+    /** A TextMessage that only keeps properties and text: all JmsCodec touches. */
+    static TextMessage textMessage() {
+        Map<String, Object> properties = new HashMap<>();
+        Object[] text = {null};
+        return (TextMessage) Proxy.newProxyInstance(TextMessage.class.getClassLoader(), new Class<?>[] {TextMessage.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "setStringProperty", "setLongProperty" -> properties.put((String) args[0], args[1]);
+                    case "getStringProperty" -> (String) properties.get(args[0]);
+                    case "getLongProperty" -> (Long) properties.get(args[0]);
+                    case "propertyExists" -> properties.containsKey(args[0]);
+                    case "setText" -> text[0] = args[0];
+                    case "getText" -> text[0];
+                    case "getJMSTimestamp" -> 1_000L;
+                    case "getJMSMessageID" -> "ID:abc";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static TextMessage message(String text, String... properties) throws JMSException {
+        TextMessage message = textMessage();
+        message.setText(text);
+        for (int i = 0; i < properties.length; i += 2) {
+            message.setStringProperty(properties[i], properties[i + 1]);
+        }
+        return message;
+    }
+
+    private static String refusal(TextMessage message) throws JMSException {
+        JmsCodec.Inbound inbound = JmsCodec.read(message);
+        assertThat(inbound).isInstanceOf(JmsCodec.Invalid.class);
+        return ((JmsCodec.Invalid) inbound).reason();
+    }
+
+    @Test
+    void anEventSurvivesTheTrip() throws JMSException {
+        Update update = new Update("1764107000000-0001-node1", "news", "hello\nworld", "alice", 1764107000000L);
+        TextMessage message = textMessage();
+        message.setText(update.data());
+        JmsCodec.write(update, message);
+        assertThat(JmsCodec.read(message)).isEqualTo(new JmsCodec.Event(update));
+    }
+
+    @Test
+    void aBatchOfConnectionsSurvivesTheTrip() throws JMSException {
+        List<OpenedConnection> opened = List.of(new OpenedConnection("alice", 10L), new OpenedConnection("bob@x.org", 11L));
+        TextMessage message = textMessage();
+        JmsCodec.writeConnected("node2", opened, message);
+        assertThat(JmsCodec.read(message)).isEqualTo(new JmsCodec.Connected("node2", opened));
+    }
+
+    @Test
+    void aConnectedMessageWithABadLineIsDropped() throws JMSException {
+        TextMessage message = textMessage();
+        message.setStringProperty(JmsCodec.CONTROL, JmsCodec.CONTROL_CONNECTED);
+        message.setStringProperty(JmsCodec.NODE, "node2");
+        message.setText("10 alice\nnot-a-number bob\n");
+        assertThat(refusal(message)).isEqualTo("a connected message has a bad line");
+        message.setText("10 ../etc\n");
+        assertThat(refusal(message)).isEqualTo("a connected message has a bad line");
+    }
+
+    @Test
+    void controlMessagesNeedAKnownKindANodeAndABody() throws JMSException {
+        assertThat(refusal(message("x", JmsCodec.CONTROL, "shutdown"))).isEqualTo("unknown control message 'shutdown'");
+        assertThat(refusal(message(null, JmsCodec.CONTROL, JmsCodec.CONTROL_CONNECTED)))
+                .isEqualTo("a connected message needs sseNode and a text body");
+    }
+
+    @Test
+    void aForeignMessageIsCheckedLikeARestPublish() throws JMSException {
+        assertThat(refusal(message("x", JmsCodec.EVENT, "a\nevent: forged")))
+                .isEqualTo("sseEvent: event name must be 1-128 characters without CR, LF or NUL");
+        assertThat(refusal(message("x", JmsCodec.EVENT, "")))
+                .isEqualTo("sseEvent: event name must be 1-128 characters without CR, LF or NUL");
+        assertThat(refusal(message("x", JmsCodec.USER_ID, "../etc")))
+                .isEqualTo("sseUserId: userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");
+        assertThat(refusal(message("x", JmsCodec.ID, "x".repeat(129))))
+                .isEqualTo("sseId: id must be 1-128 characters without CR, LF or NUL");
+        assertThat(refusal(message("x", JmsCodec.ID, "a\0b"))).isEqualTo("sseId: id must be 1-128 characters without CR, LF or NUL");
+        assertThat(refusal(message("  \n"))).isEqualTo("missing or blank data");
+        assertThat(refusal(message(null))).isEqualTo("missing or blank data");
+
+        JmsCodec.Inbound inbound = JmsCodec.read(message("from a JMS client"));
+        assertThat(inbound).isInstanceOf(JmsCodec.Event.class);
+        // Every node derives the same id from the broker's message id.
+        assertThat(((JmsCodec.Event) inbound).update().id()).isEqualTo("0000000001000-jms-abc");
+    }
+
+    @Test
+    void onlyTextMessagesCarryEvents() throws JMSException {
+        // A message with no properties at all: every getStringProperty answers null.
+        BytesMessage bytes = (BytesMessage) Proxy.newProxyInstance(BytesMessage.class.getClassLoader(),
+                new Class<?>[] {BytesMessage.class}, (proxy, method, args) -> null);
+        JmsCodec.Inbound inbound = JmsCodec.read(bytes);
+        assertThat(inbound).isInstanceOf(JmsCodec.Invalid.class);
+        assertThat(((JmsCodec.Invalid) inbound).reason()).startsWith("not a TextMessage");
+    }
+}
