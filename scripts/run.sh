@@ -12,4 +12,5 @@ if [ "$SSE_SECURITY" = open ]; then
 fi
 scripts/broker.sh start
 trap 'scripts/broker.sh stop' EXIT
-scripts/with-java25.sh ./mvnw -B -DskipTests package liberty:run "$@"
+# The server is named node1, which is also its node id (server.xml: the id defaults to the server name).
+scripts/with-java25.sh ./mvnw -B -DskipTests -Dliberty.server.name=node1 package liberty:run "$@"

@@ -226,7 +226,7 @@ public class Hub {
 
 
     /** The user's open connections on this node (a snapshot). */
-    public List<Subscriber> connectionsOf(String userId) {
+    List<Subscriber> connectionsOf(String userId) {
         Subscriber[] subscribers = byUser.get(userId);
         return subscribers == null ? List.of() : List.of(subscribers);
     }

@@ -1,6 +1,7 @@
 package io.massivesse.security;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,8 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.massivesse.push.ErrorResponses;
 
 /**
- * Who may do what when {@code SSE_SECURITY=jwt}: a subscriber's token subject must be the
- * {@code userId} it subscribes to; publishing needs the group {@code SSE_PUBLISHER_GROUP}.
+ * Who may do what when {@code SSE_SECURITY=jwt} (in {@code open} mode, anyone): a subscriber's token
+ * subject must be the {@code userId} it subscribes to; publishing needs the group {@code SSE_PUBLISHER_GROUP}.
  * Subscribers may send the token as {@code ?access_token=} because EventSource cannot set headers;
  * publishers only in the {@code Authorization} header.
  */
@@ -35,6 +36,9 @@ public class AccessPolicy {
     }
 
     @Inject
+    SecurityMode mode;
+
+    @Inject
     TokenVerifier verifier;
 
     @Inject
@@ -44,7 +48,8 @@ public class AccessPolicy {
     AccessPolicy() {
     }
 
-    AccessPolicy(TokenVerifier verifier, String publisherGroup) {
+    AccessPolicy(SecurityMode mode, TokenVerifier verifier, String publisherGroup) {
+        this.mode = mode;
         this.verifier = verifier;
         this.publisherGroup = publisherGroup;
     }
@@ -56,41 +61,32 @@ public class AccessPolicy {
      */
     public Optional<Refusal> subscriber(String authorization, String queryToken, String userId) {
         String token = bearer(authorization);
-        if (token == null) {
-            token = queryToken;
-        }
-        if (token == null || token.isBlank()) {
-            return Optional.of(new Refusal(401, "a bearer token is required "
-                    + "(Authorization: Bearer <token>, or ?access_token=<token> for EventSource)", false));
-        }
-        TokenVerifier.Caller caller;
-        try {
-            caller = verifier.verify(token);
-        } catch (TokenVerifier.InvalidTokenException e) {
-            return Optional.of(new Refusal(401, e.getMessage(), true));
-        }
-        if (!caller.subject().equals(userId)) {
-            return Optional.of(new Refusal(403, "the token is for another user's stream", false));
-        }
-        return Optional.empty();
+        return check(token != null ? token : queryToken,
+                "(Authorization: Bearer <token>, or ?access_token=<token> for EventSource)",
+                caller -> caller.subject().equals(userId) ? Optional.empty()
+                        : Optional.of(new Refusal(403, "the token is for another user's stream", false)));
     }
 
     /** @param authorization the {@code Authorization} header, or {@code null} */
     public Optional<Refusal> publisher(String authorization) {
-        String token = bearer(authorization);
-        if (token == null || token.isBlank()) {
-            return Optional.of(new Refusal(401, "a bearer token is required (Authorization: Bearer <token>)", false));
+        return check(bearer(authorization), "(Authorization: Bearer <token>)",
+                caller -> caller.groups().contains(publisherGroup) ? Optional.empty()
+                        : Optional.of(new Refusal(403, "publishing needs a token with group '" + publisherGroup + "'", false)));
+    }
+
+    /** Nothing is checked in open mode; otherwise the token must be there and valid, and the caller allowed. */
+    private Optional<Refusal> check(String token, String whereTokensGo, Function<TokenVerifier.Caller, Optional<Refusal>> allowed) {
+        if (mode.isOpen()) {
+            return Optional.empty();
         }
-        TokenVerifier.Caller caller;
+        if (token == null || token.isBlank()) {
+            return Optional.of(new Refusal(401, "a bearer token is required " + whereTokensGo, false));
+        }
         try {
-            caller = verifier.verify(token);
+            return allowed.apply(verifier.verify(token));
         } catch (TokenVerifier.InvalidTokenException e) {
             return Optional.of(new Refusal(401, e.getMessage(), true));
         }
-        if (!caller.groups().contains(publisherGroup)) {
-            return Optional.of(new Refusal(403, "publishing needs a token with group '" + publisherGroup + "'", false));
-        }
-        return Optional.empty();
     }
 
     private static String bearer(String authorization) {

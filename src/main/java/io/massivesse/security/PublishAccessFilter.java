@@ -11,7 +11,7 @@ import jakarta.ws.rs.ext.Provider;
 
 import io.massivesse.push.PublishEndpoint;
 
-/** Publishing needs a token with the publisher group ({@link AccessPolicy}), unless security is off. */
+/** Publishing needs a token with the publisher group, unless security is off ({@link AccessPolicy}). */
 @Provider
 @PublishEndpoint
 @Priority(Priorities.AUTHENTICATION)
@@ -19,16 +19,10 @@ import io.massivesse.push.PublishEndpoint;
 public class PublishAccessFilter implements ContainerRequestFilter {
 
     @Inject
-    SecurityMode mode;
-
-    @Inject
     AccessPolicy policy;
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (mode.isOpen()) {
-            return;
-        }
         policy.publisher(request.getHeaderString(HttpHeaders.AUTHORIZATION))
                 .ifPresent(refusal -> request.abortWith(refusal.response()));
     }

@@ -24,7 +24,7 @@ public class SseApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        // JAX-RS builds this class before CDI can inject it, so the setting is read here, once, at deploy.
+        // Read through the Config API: the JAX-RS runtime makes this class itself, so no injection is relied on.
         String writer = ConfigProvider.getConfig().getValue("sse.writer", String.class);
         Class<?> subscribe = switch (writer.trim().toLowerCase()) {
             case "frames" -> SubscribeResource.class;

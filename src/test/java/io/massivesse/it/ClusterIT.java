@@ -12,10 +12,7 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import static io.massivesse.it.Http.json;
 import static io.massivesse.it.Http.postJson;
@@ -27,7 +24,6 @@ import static org.awaitility.Awaitility.await;
  * events cross nodes through the JMS topic, duplicates are replaced across nodes, and the
  * relay survives a broker restart.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
     private static final LocalCluster CLUSTER = new LocalCluster(9180, 61626);
@@ -51,7 +47,6 @@ class ClusterIT {
     }
 
     @Test
-    @Order(1)
     void broadcastPostedAtNode1ReachesClientsOnEveryNode() {
         try (SseClient a = connect(1, "c-a"); SseClient b = connect(2, "c-b"); SseClient c = connect(3, "c-c")) {
             HttpResponse<String> accepted = postJson(at(1, "/sse/broadcast"), "{\"data\":\"to everyone\",\"event\":\"news\"}");
@@ -66,7 +61,6 @@ class ClusterIT {
     }
 
     @Test
-    @Order(2)
     void sendPostedAtNode1ReachesOnlyItsUserOnNode3() {
         try (SseClient target = connect(3, "t-target"); SseClient sameNode = connect(3, "t-other");
              SseClient otherNode = connect(1, "t-target-elsewhere")) {
@@ -82,7 +76,6 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
     void plainJmsClientMessageReachesItsUser() throws Exception {
         try (SseClient user = connect(2, "jms-user"); SseClient other = connect(1, "jms-other");
              ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
@@ -113,7 +106,6 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
     void retriedPublishWithTheSameIdIsDeliveredOnce() {
         // Ids are idempotency keys the broker remembers across runs: make this one new.
         String id = "order-" + UUID.randomUUID();
@@ -130,7 +122,6 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
     void newerConnectionOnAnotherNodeReplacesTheOlder() {
         try (SseClient older = connect(1, "roaming")) {
             try (SseClient newer = connect(3, "roaming")) {
@@ -144,7 +135,6 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
     void brokerOutageGives503AndTheRelayResumesOverOpenStreams() {
         try (SseClient a = connect(1, "o-a"); SseClient b = connect(2, "o-b"); SseClient c = connect(3, "o-c")) {
             CLUSTER.stopBroker();

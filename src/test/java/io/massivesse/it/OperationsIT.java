@@ -20,10 +20,7 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import static io.massivesse.it.Http.get;
 import static io.massivesse.it.Http.json;
@@ -33,10 +30,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What an operator relies on, against one node and a broker started by scripts/cluster.sh:
- * health, metrics, capacity, the management port, OpenAPI, and a graceful stop (last).
+ * health, metrics, capacity, the management port, OpenAPI, and a graceful stop (after which the
+ * node is started again: the tests run in any order).
  * The node runs with SSE_MAX_CONNECTIONS=5 and a queue of 8 events per connection.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsIT {
 
     private static final LocalCluster CLUSTER = new LocalCluster(9280, 61646)
@@ -81,8 +78,8 @@ class OperationsIT {
     }
 
     @Test
-    @Order(1)
     void healthIsUpWithTheBrokerUpAndCarriesConnectionData() {
+        awaitNoConnections();
         HttpResponse<String> ready = get(at("/health/ready"));
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(json(ready).getString("status")).isEqualTo("UP");
@@ -96,7 +93,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(2)
     void metricsCountExactlyWhatHappenedIncludingAnOverflow() throws Exception {
         awaitNoConnections();
         Metrics before = Metrics.read(management("/metrics?scope=application"));
@@ -158,7 +154,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(3)
     void atCapacityTheNextSubscriberGets503AndTheOthersKeepReceiving() {
         awaitNoConnections();
         List<SseClient> five = new ArrayList<>();
@@ -187,7 +182,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(4)
     void theManagementPortServesHealthMetricsAndPublishingButNotSubscribers() {
         awaitNoConnections();
         assertThat(get(management("/health/ready")).statusCode()).isEqualTo(200);
@@ -203,7 +197,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(5)
     void openApiDescribesPublishAndSubscribeWithExamples() {
         HttpResponse<String> openapi = get(at("/openapi"));
         assertThat(openapi.statusCode()).isEqualTo(200);
@@ -212,7 +205,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(6)
     void readinessFollowsTheBroker() {
         CLUSTER.stopBroker();
         try {
@@ -229,7 +221,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(7)
     void stoppingTheNodeSaysGoodbyeWithASpreadRetryEndsStreamsAndExits() {
         long pid = CLUSTER.pid(1);
         SseClient a = SseClient.connected(at("/sse/connect/" + user("bye")));
@@ -252,6 +243,10 @@ class OperationsIT {
         } finally {
             a.close();
             b.close();
+            // The node comes back as it was, so no other test depends on running before this one.
+            if (ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+                CLUSTER.startNode(1);
+            }
         }
     }
 
