@@ -39,6 +39,11 @@ public final class LocalCluster {
         return URI.create("http://127.0.0.1:" + (basePort + index - 1 + 10));
     }
 
+    /** The node's TLS port (server.xml: HTTP port + 363). */
+    public int httpsPort(int index) {
+        return basePort + index - 1 + 363;
+    }
+
     /** Where cluster.sh keeps node I (Liberty server node&lt;I&gt;, in the cluster's own user directory). */
     private Path serverDir(int index) {
         return Path.of("target/cluster-" + basePort + "/servers/node" + index);

@@ -339,7 +339,7 @@ class SecurityIT {
             }
         }}, null);
         HttpClient https = HttpClient.newBuilder().sslContext(trustAll).build();
-        int httpsPort = CLUSTER.node(1).getPort() + 1000;
+        int httpsPort = CLUSTER.httpsPort(1);
         HttpResponse<String> ready = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/health/ready"))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
