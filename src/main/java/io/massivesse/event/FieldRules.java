@@ -13,7 +13,14 @@ public final class FieldRules {
     /** Ids double as idempotency keys and travel in every frame: keep them, and names, short. */
     public static final int MAX_FIELD_LENGTH = 128;
 
+    /** Topic names are at most this long, a prefix selector's {@code /*} included. */
+    public static final int MAX_TOPIC_LENGTH = 256;
+
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+    /** Segments of URL-safe characters, separated by single slashes: no empty segment, no slash at either end. */
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._~:@+-]+(/[A-Za-z0-9._~:@+-]+)*");
+    private static final String TOPIC_RULE = "1-" + MAX_TOPIC_LENGTH
+            + " characters of A-Z a-z 0-9 . _ ~ : @ + - in segments separated by single slashes";
 
     private FieldRules() {
     }
@@ -44,6 +51,38 @@ public final class FieldRules {
     public static Optional<String> sizeProblem(String data, int maxBytes) {
         return data.getBytes(StandardCharsets.UTF_8).length > maxBytes
                 ? Optional.of("data is larger than " + maxBytes + " bytes") : Optional.empty();
+    }
+
+    /** A topic an event is published to: one name, never a prefix. */
+    public static Optional<String> topicProblem(String topic) {
+        if (topic != null && Topics.isPrefix(topic)) {
+            return Optional.of("topic '" + shown(topic) + "' is a prefix: an event is published to one topic name");
+        }
+        return validTopicName(topic) ? Optional.empty()
+                : Optional.of("topic '" + shown(topic) + "' is not a topic name: " + TOPIC_RULE);
+    }
+
+    /** A topic a connection listens to: a name, or a prefix {@code name/*} for every name below it. */
+    public static Optional<String> topicSelectorProblem(String selector) {
+        if (selector != null && selector.length() <= MAX_TOPIC_LENGTH && Topics.isPrefix(selector)
+                && validTopicName(selector.substring(0, selector.length() - Topics.PREFIX_MARK.length()))) {
+            return Optional.empty();
+        }
+        return validTopicName(selector) ? Optional.empty() : Optional.of("topic '" + shown(selector)
+                + "' is neither a topic name nor a prefix ending in /*: " + TOPIC_RULE);
+    }
+
+    private static boolean validTopicName(String topic) {
+        return topic != null && topic.length() <= MAX_TOPIC_LENGTH && TOPIC.matcher(topic).matches();
+    }
+
+    /** A refused value as an error message shows it: short, on one line. */
+    private static String shown(String value) {
+        if (value == null) {
+            return "";
+        }
+        String line = value.replaceAll("[\\r\\n\\x00]", "?");
+        return line.length() > 64 ? line.substring(0, 64) + "..." : line;
     }
 
     /** A value that stands on one SSE field line: 1-128 characters, none of them CR, LF or NUL. */

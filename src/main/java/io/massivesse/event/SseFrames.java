@@ -31,9 +31,16 @@ public final class SseFrames {
         return frame.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The first frame of every stream: the client is live, and how long to wait before a reconnect. */
-    public static byte[] connected(String userId, String node, int retryMillis) {
-        return control("connected", json("userId", userId, "node", node), retryMillis);
+    /**
+     * The first frame of every stream: the client is live, and how long to wait before a reconnect.
+     * Lists the connection's topics when it has any.
+     */
+    public static byte[] connected(String userId, String node, Topics topics, int retryMillis) {
+        JsonObjectBuilder data = Json.createObjectBuilder().add("userId", userId).add("node", node);
+        if (!topics.isEmpty()) {
+            data.add("topics", Json.createArrayBuilder(topics.selectors()));
+        }
+        return control("connected", data.build().toString(), retryMillis);
     }
 
     /** The Last-Event-ID is no longer (or never was) in the replay window: the client reloads its state. */

@@ -2,10 +2,14 @@ package io.massivesse.hub;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+
+import io.massivesse.event.Topics;
+import io.massivesse.event.Update;
 
 /**
  * The node's replay window: the last {@code maxEvents} events (and at most {@code maxBytes} of
@@ -14,7 +18,7 @@ import java.util.Map;
  */
 final class History {
 
-    private record Entry(long seq, String id, String userId, byte[] frame) {
+    private record Entry(long seq, String id, String userId, String topic, byte[] frame) {
     }
 
     private final int maxEvents;
@@ -29,11 +33,12 @@ final class History {
         this.maxBytes = maxBytes;
     }
 
-    void append(String id, String userId, byte[] frame) {
+    void append(Update update, byte[] frame) {
         if (maxEvents == 0) {
             return;
         }
-        Entry entry = new Entry(nextSeq++, id, userId, frame);
+        String id = update.id();
+        Entry entry = new Entry(nextSeq++, id, update.userId(), update.topic(), frame);
         entries.addLast(entry);
         // A publisher's own id may repeat (a new event reusing an old key): the newest one is the one to resume from.
         seqById.put(id, entry.seq());
@@ -46,10 +51,10 @@ final class History {
     }
 
     /**
-     * The frames after {@code lastEventId} that {@code userId} may see (broadcasts and its own), oldest first;
-     * {@code null} when the id is not in the window (too old, or never seen here).
+     * The frames after {@code lastEventId} that {@code userId} listening to {@code topics} may see (broadcasts,
+     * its own, its topics'), oldest first; {@code null} when the id is not in the window (too old, or never seen here).
      */
-    List<byte[]> after(String lastEventId, String userId) {
+    List<byte[]> after(String lastEventId, String userId, Topics topics) {
         Long seq = seqById.get(lastEventId);
         if (seq == null) {
             return null;
@@ -61,11 +66,12 @@ final class History {
             if (entry.seq() <= seq) {
                 break;
             }
-            if (entry.userId() == null || entry.userId().equals(userId)) {
+            boolean forEveryone = entry.userId() == null && entry.topic() == null;
+            if (forEveryone || userId.equals(entry.userId()) || (entry.topic() != null && topics.matches(entry.topic()))) {
                 frames.add(entry.frame());
             }
         }
-        java.util.Collections.reverse(frames);
+        Collections.reverse(frames);
         return frames;
     }
 

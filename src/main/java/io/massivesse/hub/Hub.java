@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.massivesse.event.SseFrames;
+import io.massivesse.event.Topics;
 import io.massivesse.event.Update;
 
 /**
@@ -42,6 +43,10 @@ public class Hub {
     private final AtomicLong serials = new AtomicLong();
     /** Guarded by {@link #dispatch}. */
     private final History history;
+    /** Guarded by {@link #dispatch}. */
+    private final TopicIndex topics = new TopicIndex();
+    /** {@link TopicIndex#activeTopics()} as of the last change, for metrics read without the lock. */
+    private volatile int activeTopics;
     /** One event at a time, so every connection sees this node's events in the same order. */
     private final ReentrantLock dispatch = new ReentrantLock();
     private final ScheduledExecutorService heartbeat;
@@ -81,18 +86,23 @@ public class Hub {
      * events: replay and registration happen under the dispatch lock, so there is no gap and no
      * duplicate at the seam. An id not in the window gets {@code event: reset} instead.
      *
+     * @param topics the topics the connection listens to besides the user's own events and broadcasts
      * @throws SubscribeRefusedException at this node's capacity, while it drains, or over the per-user limit
      */
-    public Subscriber subscribe(String userId, EventStream stream, String lastEventId) {
+    public Subscriber subscribe(String userId, EventStream stream, String lastEventId, Topics topics) {
         admit();
-        Subscriber subscriber = new Subscriber(userId, serials.incrementAndGet(), stream, settings.bufferSize(),
+        Subscriber subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
                 writers, this::unregister, metrics);
         Subscriber[] displaced;
         dispatch.lock();
         try {
             // Queued before the subscriber becomes visible to deliver(): connected, replay, then live events.
-            subscriber.prime(firstFrames(userId, lastEventId));
+            subscriber.prime(firstFrames(subscriber, lastEventId));
             displaced = register(subscriber);
+            if (!topics.isEmpty()) {
+                this.topics.add(subscriber, topics);
+                activeTopics = this.topics.activeTopics();
+            }
         } catch (SubscribeRefusedException refused) {
             active.decrementAndGet();
             throw refused;
@@ -123,12 +133,12 @@ public class Hub {
         }
     }
 
-    /** Connected, then what the user missed since {@code lastEventId} (or a reset). Under the dispatch lock. */
-    private List<byte[]> firstFrames(String userId, String lastEventId) {
+    /** Connected, then what the connection missed since {@code lastEventId} (or a reset). Under the dispatch lock. */
+    private List<byte[]> firstFrames(Subscriber subscriber, String lastEventId) {
         List<byte[]> first = new ArrayList<>();
-        first.add(SseFrames.connected(userId, settings.nodeId(), settings.retryMillis()));
+        first.add(SseFrames.connected(subscriber.userId(), settings.nodeId(), subscriber.topics(), settings.retryMillis()));
         if (lastEventId != null) {
-            List<byte[]> missed = history.after(lastEventId, userId);
+            List<byte[]> missed = history.after(lastEventId, subscriber.userId(), subscriber.topics());
             if (missed == null) {
                 metrics.replayReset();
                 first.add(SseFrames.reset(lastEventId));
@@ -174,10 +184,12 @@ public class Hub {
             long start = System.nanoTime();
             dispatchSinceNanos = start;
             long lagMillis = System.currentTimeMillis() - update.publishedAt();
-            history.append(update.id(), update.userId(), frame);
+            history.append(update, frame);
             long count = 0;
             if (update.isBroadcast()) {
                 count = byUser.reduceValuesToLong(PARALLEL_THRESHOLD, subscribers -> offerAll(subscribers, frame), 0L, Long::sum);
+            } else if (update.topic() != null) {
+                count = topics.offer(update.topic(), frame);
             } else {
                 Subscriber[] subscribers = byUser.get(update.userId());
                 if (subscribers != null) {
@@ -189,6 +201,34 @@ public class Hub {
             dispatchSinceNanos = 0;
             dispatch.unlock();
         }
+    }
+
+    /**
+     * Changes the topics of the user's connections open on this node now: {@code added} ones join (up to
+     * the per-connection limit), {@code removed} ones leave. The next event of a topic sees the change.
+     */
+    public void changeTopics(String userId, List<String> added, List<String> removed) {
+        dispatch.lock();
+        try {
+            for (Subscriber subscriber : connectionsOf(userId)) {
+                if (subscriber.isClosed()) {
+                    continue;
+                }
+                Topics before = subscriber.topics();
+                Topics after = before.changed(added, removed, settings.maxTopicsPerConnection());
+                topics.remove(subscriber, before);
+                topics.add(subscriber, after);
+                subscriber.topics(after);
+            }
+            activeTopics = topics.activeTopics();
+        } finally {
+            dispatch.unlock();
+        }
+    }
+
+    /** Topic names and prefixes at least one connection on this node listens to. */
+    public int activeTopics() {
+        return activeTopics;
     }
 
     /** Offers to a user's connections; returns how many took the frame. Counted once per event by the caller. */
@@ -292,6 +332,15 @@ public class Hub {
             System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
             return shrunk;
         });
+        if (!subscriber.topics().isEmpty()) {
+            dispatch.lock();
+            try {
+                topics.remove(subscriber, subscriber.topics());
+                activeTopics = topics.activeTopics();
+            } finally {
+                dispatch.unlock();
+            }
+        }
         int now = active.decrementAndGet();
         metrics.connectionClosed(reason);
         CONNECTIONS.info(() -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);

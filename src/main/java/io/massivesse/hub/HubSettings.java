@@ -13,14 +13,17 @@ package io.massivesse.hub;
  * @param duplicatePolicy        what a second connection of a user does to the first
  * @param replaySize             events kept for Last-Event-ID replay (0 turns replay off)
  * @param replayMaxBytes         bytes of frames kept for replay at most
+ * @param maxTopicsPerConnection topics one connection may listen to
  */
 public record HubSettings(String nodeId, int bufferSize, int slowConsumerSeconds, int heartbeatSeconds,
                           int retryMillis, int maxConnections, int maxConnectionsPerUser,
-                          DuplicatePolicy duplicatePolicy, int replaySize, long replayMaxBytes) {
+                          DuplicatePolicy duplicatePolicy, int replaySize, long replayMaxBytes,
+                          int maxTopicsPerConnection) {
 
     public HubSettings {
         if (bufferSize < 1 || heartbeatSeconds < 1 || slowConsumerSeconds < 1 || maxConnections < 1
-                || maxConnectionsPerUser < 1 || retryMillis < 0 || replaySize < 0 || replayMaxBytes < 0) {
+                || maxConnectionsPerUser < 1 || retryMillis < 0 || replaySize < 0 || replayMaxBytes < 0
+                || maxTopicsPerConnection < 0) {
             throw new IllegalArgumentException("invalid hub settings: " + this);
         }
     }

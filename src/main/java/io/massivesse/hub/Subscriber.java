@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.massivesse.event.SseFrames;
+import io.massivesse.event.Topics;
 
 /**
  * One open SSE connection: a bounded queue of encoded frames, written in order by a writer
@@ -32,6 +33,10 @@ public final class Subscriber {
     private final BiConsumer<Subscriber, CloseReason> onClosed;
     private final HubMetrics metrics;
     private final long openedAt = System.currentTimeMillis();
+    /** Changed by the hub under its dispatch lock (server-side subscription changes); read anywhere. */
+    private volatile Topics topics;
+    /** The hub's number of the last topic event queued here, under its dispatch lock: one delivery per event. */
+    long lastTopicEvent;
 
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     /** The queue bound: the capacity, raised while a replay is being written so replayed events are never dropped. */
@@ -45,9 +50,10 @@ public final class Subscriber {
     private long fullSinceNanos;
     private long dropped;
 
-    Subscriber(String userId, long serial, EventStream stream, int capacity, Executor writers,
+    Subscriber(String userId, Topics topics, long serial, EventStream stream, int capacity, Executor writers,
                BiConsumer<Subscriber, CloseReason> onClosed, HubMetrics metrics) {
         this.userId = userId;
+        this.topics = topics;
         this.serial = serial;
         this.stream = stream;
         this.capacity = capacity;
@@ -63,6 +69,15 @@ public final class Subscriber {
 
     public long openedAt() {
         return openedAt;
+    }
+
+    /** The topics this connection listens to now. */
+    public Topics topics() {
+        return topics;
+    }
+
+    void topics(Topics changed) {
+        topics = changed;
     }
 
     /**

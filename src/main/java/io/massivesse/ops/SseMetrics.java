@@ -2,6 +2,8 @@ package io.massivesse.ops;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,7 +43,7 @@ public class SseMetrics implements HubMetrics, PublishMetrics {
     private Counter opened;
     private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
     private Counter slowConsumers;
-    private Counter published;
+    private final Map<String, Counter> published = new HashMap<>();
     private Counter delivered;
     private Counter dropped;
     private Counter replayed;
@@ -61,7 +63,14 @@ public class SseMetrics implements HubMetrics, PublishMetrics {
         }
         slowConsumers = counter("sse.slow.consumers.closed",
                 "connections closed because their queue stayed full for the slow-consumer time");
-        published = counter("sse.events.published", "events accepted for publishing by this node's REST API");
+        for (String target : List.of("broadcast", "user", "topic")) {
+            published.put(target, registry.counter(Metadata.builder().withName("sse.events.published")
+                    .withDescription("events accepted for publishing by this node's REST API, by target").build(),
+                    new Tag("target", target)));
+        }
+        registry.gauge(Metadata.builder().withName("sse.topics.active")
+                .withDescription("topic names and prefixes at least one connection on this node listens to").build(),
+                hub, h -> h.get().activeTopics());
         delivered = counter("sse.events.delivered", "events handed to connection queues on this node");
         dropped = counter("sse.events.dropped", "queued events dropped because a connection's queue was full");
         replayed = counter("sse.events.replayed", "events sent again from the replay window to reconnecting clients");
@@ -85,8 +94,8 @@ public class SseMetrics implements HubMetrics, PublishMetrics {
     }
 
     @Override
-    public void eventPublished() {
-        published.inc();
+    public void eventPublished(String target) {
+        published.get(target).inc();
     }
 
     @Override

@@ -29,7 +29,7 @@ import io.massivesse.event.Update;
 import io.massivesse.relay.Relay;
 import io.massivesse.relay.RelayUnavailableException;
 
-/** {@code POST /sse/broadcast} and {@code POST /sse/send/{userId}}: accept an event for the cluster. */
+/** {@code POST /sse/broadcast}, {@code /sse/send/{userId}} and {@code /sse/topics/{topic}}: accept an event for the cluster. */
 @Path("/")
 @PublishEndpoint
 @ApplicationScoped
@@ -45,9 +45,8 @@ import io.massivesse.relay.RelayUnavailableException;
 @APIResponse(responseCode = "503", description = "The broker cannot take the event now: retry after Retry-After with the same id")
 public class PublishResource {
 
-    private static final String BODY = "JSON {\"data\": \"...\", \"event\": \"name\", \"id\": \"idempotency key\"} "
-            + "(event and id optional), a form with field message, or no body and ?message=";
-    private static final String JSON_EXAMPLE = "{\"event\":\"order-shipped\",\"data\":\"{\\\"orderId\\\":42}\"}";
+    /** The request body every publish takes, described once in the OpenAPI components (wiring's SseApplication). */
+    public static final String EVENT_BODY = "event";
 
     @Inject
     Relay relay;
@@ -69,13 +68,9 @@ public class PublishResource {
                               @Parameter(description = "The payload, when there is no body (the API of the service this one replaces)",
                                       example = "hello everyone")
                               @QueryParam("message") String message,
-                              @RequestBody(description = BODY, content = {
-                                  @Content(mediaType = MediaType.APPLICATION_JSON,
-                                          examples = @ExampleObject(name = "json", value = JSON_EXAMPLE)),
-                                  @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
-                                          examples = @ExampleObject(name = "form", value = "message=hello"))})
+                              @RequestBody(ref = EVENT_BODY)
                               InputStream body) {
-        return publish(null, contentType, message, body);
+        return publish(null, null, contentType, message, body);
     }
 
     @POST
@@ -86,27 +81,39 @@ public class PublishResource {
                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                          @Parameter(description = "The payload, when there is no body", example = "your order shipped")
                          @QueryParam("message") String message,
-                         @RequestBody(description = BODY, content = {
-                             @Content(mediaType = MediaType.APPLICATION_JSON,
-                                     examples = @ExampleObject(name = "json", value = JSON_EXAMPLE)),
-                             @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
-                                     examples = @ExampleObject(name = "form", value = "message=hello"))})
+                         @RequestBody(ref = EVENT_BODY)
                          InputStream body) {
         ApiException.refuseIf(FieldRules.userIdProblem(userId));
-        return publish(userId, contentType, message, body);
+        return publish(userId, null, contentType, message, body);
     }
 
-    private Response publish(String userId, String contentType, String message, InputStream body) {
+    @POST
+    @Path("topics/{topic: .+}")
+    @Operation(summary = "Publish an event to a topic: every connection listening to it, or to a prefix of it, on every node")
+    @APIResponse(responseCode = "400", description = "Bad topic name, or a prefix (a/*): an event goes to one topic")
+    public Response toTopic(@Parameter(description = "The topic name; it may contain / (segments of A-Z a-z 0-9 . _ ~ : @ + -)",
+                                    example = "orders/42")
+                            @PathParam("topic") String topic,
+                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                            @Parameter(description = "The payload, when there is no body", example = "order 42 shipped")
+                            @QueryParam("message") String message,
+                            @RequestBody(ref = EVENT_BODY)
+                            InputStream body) {
+        ApiException.refuseIf(FieldRules.topicProblem(topic));
+        return publish(null, topic, contentType, message, body);
+    }
+
+    private Response publish(String userId, String topic, String contentType, String message, InputStream body) {
         PublishRequest request = PublishRequest.parse(contentType, body, message, maxMessageBytes);
         String id = request.id() != null ? request.id() : ids.next();
-        Update update = new Update(id, request.event(), request.data(), userId, System.currentTimeMillis());
+        Update update = new Update(id, request.event(), request.data(), userId, topic, System.currentTimeMillis());
         try {
             relay.publish(update);
         } catch (RelayUnavailableException e) {
             return ErrorResponses.of(503, "the event could not be accepted now (" + e.getMessage()
                     + "); retry with the same id", 2);
         }
-        metrics.eventPublished();
+        metrics.eventPublished(update.target());
         String accepted = Json.createObjectBuilder().add("id", id).build().toString();
         return Response.accepted(accepted).type(MediaType.APPLICATION_JSON_TYPE).build();
     }

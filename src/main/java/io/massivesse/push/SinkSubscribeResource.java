@@ -1,5 +1,7 @@
 package io.massivesse.push;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
+import io.massivesse.event.Topics;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
 import io.massivesse.relay.ConnectionAnnouncer;
@@ -37,10 +40,12 @@ public class SinkSubscribeResource {
     public void connect(@PathParam("userId") String userId,
                         @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                         @QueryParam("lastEventId") String lastEventIdQuery,
+                        @QueryParam("topic") List<String> topics,
                         @Context SseEventSink sink,
                         @Context Sse sse) {
         String lastEventId = SubscribeResource.validate(userId, lastEventIdHeader, lastEventIdQuery);
-        Subscriber subscriber = hub.subscribe(userId, new SinkEventStream(sink, sse), lastEventId);
+        Topics listening = SubscribeResource.topicsOf(topics, hub.settings().maxTopicsPerConnection());
+        Subscriber subscriber = hub.subscribe(userId, new SinkEventStream(sink, sse), lastEventId, listening);
         announcer.announce(subscriber);
     }
 }

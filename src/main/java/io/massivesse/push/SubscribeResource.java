@@ -1,5 +1,9 @@
 package io.massivesse.push;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -22,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.massivesse.event.FieldRules;
+import io.massivesse.event.Topics;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
 import io.massivesse.hub.SubscribeRefusedException;
@@ -50,7 +55,8 @@ public class SubscribeResource {
     @SubscribeEndpoint
     @Tag(name = "subscribe", description = "Server-sent event streams")
     @Operation(summary = "Open the user's event stream",
-            description = "Starts with retry: and event: connected, then the user's events and broadcasts, with a "
+            description = "Starts with retry: and event: connected, then the user's events, broadcasts and the events "
+                    + "of the topics asked for (?topic=, repeated), with a "
                     + ": ping comment every SSE_HEARTBEAT_SECONDS. After a reconnect with Last-Event-ID the events "
                     + "missed since that id come first; an id no longer in the replay window gets event: reset. "
                     + "Other events: replaced (a newer connection of the user took over), server-shutdown (reconnect).")
@@ -70,18 +76,23 @@ public class SubscribeResource {
                         @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                         @Parameter(description = "Same as the Last-Event-ID header, for a client's first connect")
                         @QueryParam("lastEventId") String lastEventIdQuery,
+                        @Parameter(description = "A topic to listen to (repeat the parameter for more, up to "
+                                + "SSE_MAX_TOPICS_PER_CONNECTION): a name, or a prefix ending in /* for every name below it",
+                                example = "orders/42")
+                        @QueryParam("topic") List<String> topics,
                         @Suspended AsyncResponse async,
                         @Context HttpServletRequest request) {
         Subscriber subscriber;
         AsyncContext context;
         try {
             String lastEventId = validate(userId, lastEventIdHeader, lastEventIdQuery);
+            Topics listening = topicsOf(topics, hub.settings().maxTopicsPerConnection());
             context = request.getAsyncContext();
             // An event stream has no end the container should enforce; dead clients are found by the heartbeat.
             context.setTimeout(0);
             // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
             ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
-            subscriber = hub.subscribe(userId, stream, lastEventId);
+            subscriber = hub.subscribe(userId, stream, lastEventId, listening);
             context.addListener(stream.listenerFor(subscriber));
         } catch (ApiException refused) {
             async.resume(ErrorResponses.of(refused));
@@ -106,5 +117,18 @@ public class SubscribeResource {
             ApiException.refuseIf(FieldRules.lastEventIdProblem(lastEventId));
         }
         return lastEventId;
+    }
+
+    /** The {@code topic} parameters as the connection's topics: each a name or a prefix, at most {@code max} of them. */
+    static Topics topicsOf(List<String> selectors, int max) {
+        if (selectors == null || selectors.isEmpty()) {
+            return Topics.NONE;
+        }
+        Set<String> distinct = new LinkedHashSet<>(selectors);
+        if (distinct.size() > max) {
+            throw new ApiException(400, distinct.size() + " topics asked for; a connection may listen to at most " + max);
+        }
+        distinct.forEach(selector -> ApiException.refuseIf(FieldRules.topicSelectorProblem(selector)));
+        return Topics.of(distinct);
     }
 }

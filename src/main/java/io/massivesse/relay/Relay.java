@@ -5,8 +5,9 @@ import java.util.List;
 import io.massivesse.event.Update;
 
 /**
- * Takes what one node accepted to every node: events to their hubs, and the connections it opened
- * (so the others can replace a user's older connections). The broker-backed implementation is in
+ * Takes what one node accepted to every node: events to their hubs, subscription changes to the
+ * users' connections wherever they are, and the connections it opened (so the others can replace a
+ * user's older connections). The broker-backed implementation is in
  * {@code relay.jms}.
  */
 public interface Relay {
@@ -20,6 +21,13 @@ public interface Relay {
 
     /** Tells the other nodes that these users connected on {@code nodeId}, so they replace the users' older connections. */
     void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException;
+
+    /**
+     * Changes the topics of the user's connections open at this moment, on every node.
+     *
+     * @throws RelayUnavailableException when the change could not be taken; the caller retries later
+     */
+    void changeSubscriptions(String userId, List<String> added, List<String> removed) throws RelayUnavailableException;
 
     /** Whether events can be relayed now (for the broker: it takes connections). Cheap to call often. */
     boolean isAvailable();

@@ -1,5 +1,6 @@
 package io.massivesse.security;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -10,11 +11,13 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.massivesse.event.Topics;
 import io.massivesse.push.ErrorResponses;
 
 /**
  * Who may do what when {@code SSE_SECURITY=jwt} (in {@code open} mode, anyone): a subscriber's token
- * subject must be the {@code userId} it subscribes to; publishing needs the group {@code SSE_PUBLISHER_GROUP}.
+ * subject must be the {@code userId} it subscribes to, and its {@code topics} claim must allow every topic
+ * it asks for; publishing (and changing subscriptions) needs the group {@code SSE_PUBLISHER_GROUP}.
  * Subscribers may send the token as {@code ?access_token=} because EventSource cannot set headers;
  * publishers only in the {@code Authorization} header.
  */
@@ -58,13 +61,21 @@ public class AccessPolicy {
      * @param authorization the {@code Authorization} header, or {@code null}
      * @param queryToken    the {@code access_token} query parameter, or {@code null}
      * @param userId        the stream asked for
+     * @param topics        the topics asked for ({@code ?topic=}), each allowed by the token's {@code topics} claim
      */
-    public Optional<Refusal> subscriber(String authorization, String queryToken, String userId) {
+    public Optional<Refusal> subscriber(String authorization, String queryToken, String userId, List<String> topics) {
         String token = bearer(authorization);
         return check(token != null ? token : queryToken,
                 "(Authorization: Bearer <token>, or ?access_token=<token> for EventSource)",
-                caller -> caller.subject().equals(userId) ? Optional.empty()
-                        : Optional.of(new Refusal(403, "the token is for another user's stream", false)));
+                caller -> {
+                    if (!caller.subject().equals(userId)) {
+                        return Optional.of(new Refusal(403, "the token is for another user's stream", false));
+                    }
+                    Topics allowed = Topics.of(caller.topics());
+                    return topics.stream().filter(topic -> !allowed.allow(topic)).findFirst()
+                            .map(topic -> new Refusal(403, "the token does not allow topic '" + topic
+                                    + "' (claim '" + TokenVerifier.TOPICS_CLAIM + "')", false));
+                });
     }
 
     /** @param authorization the {@code Authorization} header, or {@code null} */

@@ -1,5 +1,7 @@
 package io.massivesse.security;
 
+import java.util.List;
+
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,7 +27,8 @@ public class SubscribeAccessFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         policy.subscriber(request.getHeaderString(HttpHeaders.AUTHORIZATION),
                         request.getUriInfo().getQueryParameters().getFirst("access_token"),
-                        request.getUriInfo().getPathParameters().getFirst("userId"))
+                        request.getUriInfo().getPathParameters().getFirst("userId"),
+                        request.getUriInfo().getQueryParameters().getOrDefault("topic", List.of()))
                 .ifPresent(refusal -> request.abortWith(refusal.response()));
     }
 }

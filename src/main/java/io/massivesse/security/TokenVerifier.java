@@ -52,6 +52,8 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 public class TokenVerifier {
 
     private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
+    /** The claim listing the topics (names, or prefixes ending in /*) a subscriber may listen to. */
+    public static final String TOPICS_CLAIM = "topics";
 
     /** A PEM public key or a JWKS, inline. */
     @Inject
@@ -82,8 +84,8 @@ public class TokenVerifier {
     private DefaultJWTProcessor<SecurityContext> processor;
     private String unconfigured;
 
-    /** A token's caller: its subject and groups. */
-    public record Caller(String subject, Set<String> groups) {
+    /** A token's caller: its subject, its groups, and the topics it may listen to (claim {@code topics}). */
+    public record Caller(String subject, Set<String> groups, List<String> topics) {
     }
 
     /** Why a token was refused, in words fit for the client. */
@@ -166,7 +168,9 @@ public class TokenVerifier {
         try {
             JWTClaimsSet claims = processor.process(token, null);
             List<String> groups = claims.getStringListClaim("groups");
-            return new Caller(claims.getSubject(), groups == null ? Set.of() : Set.copyOf(groups));
+            List<String> topics = claims.getStringListClaim(TOPICS_CLAIM);
+            return new Caller(claims.getSubject(), groups == null ? Set.of() : Set.copyOf(groups),
+                    topics == null ? List.of() : List.copyOf(topics));
         } catch (ParseException e) {
             throw new InvalidTokenException("the token is not a well-formed JWT");
         } catch (BadJOSEException e) {

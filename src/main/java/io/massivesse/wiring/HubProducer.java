@@ -71,6 +71,10 @@ public class HubProducer {
     @ConfigProperty(name = "sse.replay.max.bytes")
     long replayMaxBytes;
 
+    @Inject
+    @ConfigProperty(name = "sse.max.topics.per.connection")
+    int maxTopicsPerConnection;
+
     /** A plain singleton: the hub is not proxied, so the hot path pays no proxy indirection. */
     @Produces
     @Singleton
@@ -79,7 +83,8 @@ public class HubProducer {
             throw new IllegalArgumentException("sse.node.id must match " + NODE_ID + ": " + nodeId);
         }
         HubSettings settings = new HubSettings(nodeId, bufferSize, slowConsumerSeconds, heartbeatSeconds, retryMillis,
-                maxConnections, maxConnectionsPerUser, DuplicatePolicy.parse(duplicatePolicy), replaySize, replayMaxBytes);
+                maxConnections, maxConnectionsPerUser, DuplicatePolicy.parse(duplicatePolicy), replaySize, replayMaxBytes,
+                maxTopicsPerConnection);
         LOG.info("SSE hub started: " + settings);
         return new Hub(settings, metrics);
     }

@@ -4,22 +4,41 @@ import java.util.Set;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.Components;
 
 import io.massivesse.push.ErrorMapper;
 import io.massivesse.push.ManagementPortFilter;
 import io.massivesse.push.PublishResource;
 import io.massivesse.push.SinkSubscribeResource;
 import io.massivesse.push.SubscribeResource;
+import io.massivesse.push.SubscriptionsResource;
 import io.massivesse.security.PublishAccessFilter;
 import io.massivesse.security.SubscribeAccessFilter;
 
 /**
  * All push endpoints live under /sse; the root stays free for the demo page. The subscribe
  * endpoint's writer is chosen here by {@code SSE_WRITER}: {@code frames} (default) or {@code sink}.
+ * The OpenAPI document's shared parts (the publish body every publish endpoint takes) are here too.
  */
 @ApplicationPath("/sse")
+@OpenAPIDefinition(info = @Info(title = "massive-sse-service", version = "1",
+        description = "Server-sent event streams per user and topic; publishing to everyone, a user or a topic"),
+        components = @Components(requestBodies = @RequestBody(name = PublishResource.EVENT_BODY,
+                description = "JSON {\"data\": \"...\", \"event\": \"name\", \"id\": \"idempotency key\"} "
+                        + "(event and id optional), a form with field message, or no body and ?message=",
+                content = {
+                    @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "json",
+                            value = "{\"event\":\"order-shipped\",\"data\":\"{\\\"orderId\\\":42}\"}")),
+                    @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
+                            examples = @ExampleObject(name = "form", value = "message=hello"))})))
 public class SseApplication extends Application {
 
     @Override
@@ -31,7 +50,7 @@ public class SseApplication extends Application {
             case "sink" -> SinkSubscribeResource.class;
             default -> throw new IllegalArgumentException("sse.writer must be 'frames' or 'sink', not '" + writer + "'");
         };
-        return Set.of(subscribe, PublishResource.class, ErrorMapper.class, ManagementPortFilter.class,
-                SubscribeAccessFilter.class, PublishAccessFilter.class);
+        return Set.of(subscribe, PublishResource.class, SubscriptionsResource.class, ErrorMapper.class,
+                ManagementPortFilter.class, SubscribeAccessFilter.class, PublishAccessFilter.class);
     }
 }

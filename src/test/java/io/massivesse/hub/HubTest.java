@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.massivesse.event.Topics;
 import io.massivesse.event.Update;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,7 @@ class HubTest {
     private final CountingMetrics metrics = new CountingMetrics();
 
     private Hub hub(int buffer, int slowSeconds, int maxConnections, int perUser, DuplicatePolicy policy) {
-        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, 50, 1 << 20),
+        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, 50, 1 << 20, 3),
                 writers, metrics);
         return hub;
     }
@@ -92,7 +93,7 @@ class HubTest {
     @Test
     void connectedFrameComesFirst() {
         RecordingStream stream = new RecordingStream();
-        hub().subscribe("alice", stream, null);
+        hub().subscribe("alice", stream, null, Topics.NONE);
         assertThat(stream.opened).isTrue();
         await().atMost(5, TimeUnit.SECONDS).until(() -> !stream.frames.isEmpty());
         assertThat(stream.frames).first()
@@ -104,8 +105,8 @@ class HubTest {
         Hub hub = hub();
         RecordingStream a = new RecordingStream();
         RecordingStream b = new RecordingStream();
-        hub.subscribe("a", a, null);
-        hub.subscribe("b", b, null);
+        hub.subscribe("a", a, null, Topics.NONE);
+        hub.subscribe("b", b, null, Topics.NONE);
         hub.deliver(broadcast("1", "all"));
         hub.deliver(new Update("2", null, "only a", "a", 0));
         hub.deliver(new Update("3", null, "nobody", "c", 0));
@@ -119,7 +120,7 @@ class HubTest {
     void eventsArriveInPublishOrder() {
         Hub hub = hub(10_000, 30, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stream = new RecordingStream();
-        hub.subscribe("a", stream, null);
+        hub.subscribe("a", stream, null, Topics.NONE);
         for (int i = 0; i < 2_000; i++) {
             hub.deliver(broadcast(String.valueOf(i), "e" + i));
         }
@@ -135,8 +136,8 @@ class HubTest {
         Hub hub = hub();
         RecordingStream first = new RecordingStream();
         RecordingStream second = new RecordingStream();
-        hub.subscribe("carol", first, null);
-        Subscriber newer = hub.subscribe("carol", second, null);
+        hub.subscribe("carol", first, null, Topics.NONE);
+        Subscriber newer = hub.subscribe("carol", second, null, Topics.NONE);
         await().atMost(5, TimeUnit.SECONDS).until(() -> first.closed);
         assertThat(first.events()).last().asString().startsWith("event: replaced\n");
         assertThat(hub.connectionsOf("carol")).containsExactly(newer);
@@ -151,9 +152,9 @@ class HubTest {
         Hub hub = hub(100, 30, 100, 2, DuplicatePolicy.ALLOW);
         RecordingStream one = new RecordingStream();
         RecordingStream two = new RecordingStream();
-        hub.subscribe("dave", one, null);
-        hub.subscribe("dave", two, null);
-        assertThatThrownBy(() -> hub.subscribe("dave", new RecordingStream(), null))
+        hub.subscribe("dave", one, null, Topics.NONE);
+        hub.subscribe("dave", two, null, Topics.NONE);
+        assertThatThrownBy(() -> hub.subscribe("dave", new RecordingStream(), null, Topics.NONE))
                 .isInstanceOfSatisfying(SubscribeRefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(SubscribeRefusedException.Reason.USER_LIMIT));
         hub.deliver(new Update("1", null, "both", "dave", 0));
@@ -164,23 +165,23 @@ class HubTest {
     @Test
     void capacityRefusesWith503AndFreesOnClose() {
         Hub hub = hub(100, 30, 2, 3, DuplicatePolicy.REPLACE);
-        Subscriber first = hub.subscribe("u1", new RecordingStream(), null);
-        hub.subscribe("u2", new RecordingStream(), null);
-        assertThatThrownBy(() -> hub.subscribe("u3", new RecordingStream(), null))
+        Subscriber first = hub.subscribe("u1", new RecordingStream(), null, Topics.NONE);
+        hub.subscribe("u2", new RecordingStream(), null, Topics.NONE);
+        assertThatThrownBy(() -> hub.subscribe("u3", new RecordingStream(), null, Topics.NONE))
                 .isInstanceOfSatisfying(SubscribeRefusedException.class, e -> {
                     assertThat(e.reason()).isEqualTo(SubscribeRefusedException.Reason.AT_CAPACITY);
                     assertThat(e.retryAfterSeconds()).isPositive();
                 });
         first.close(CloseReason.CLIENT_GONE);
         assertThat(hub.activeConnections()).isEqualTo(1);
-        assertThat(hub.subscribe("u3", new RecordingStream(), null).isClosed()).isFalse();
+        assertThat(hub.subscribe("u3", new RecordingStream(), null, Topics.NONE).isClosed()).isFalse();
     }
 
     @Test
     void fullQueueDropsOldestFrames() {
         Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stream = new RecordingStream();
-        Subscriber subscriber = hub.subscribe("slow", stream, null);
+        Subscriber subscriber = hub.subscribe("slow", stream, null, Topics.NONE);
         await().atMost(5, TimeUnit.SECONDS).until(() -> !stream.frames.isEmpty()); // connected written
         stream.stall();
         for (int i = 0; i < 50; i++) {
@@ -201,8 +202,8 @@ class HubTest {
         Hub hub = hub(3, 1, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stalled = new RecordingStream();
         RecordingStream healthy = new RecordingStream();
-        Subscriber slow = hub.subscribe("stalled", stalled, null);
-        Subscriber fine = hub.subscribe("healthy", healthy, null);
+        Subscriber slow = hub.subscribe("stalled", stalled, null, Topics.NONE);
+        Subscriber fine = hub.subscribe("healthy", healthy, null, Topics.NONE);
         stalled.stall();
         for (int i = 0; i < 10; i++) {
             hub.deliver(broadcast(String.valueOf(i), "e" + i));
@@ -220,7 +221,7 @@ class HubTest {
     void failedWriteUnregisters() {
         Hub hub = hub();
         RecordingStream gone = new RecordingStream();
-        Subscriber subscriber = hub.subscribe("gone", gone, null);
+        Subscriber subscriber = hub.subscribe("gone", gone, null, Topics.NONE);
         gone.failing = true;
         hub.deliver(broadcast("1", "x"));
         await().atMost(5, TimeUnit.SECONDS).until(() -> gone.closed);
@@ -232,7 +233,7 @@ class HubTest {
     void connectionOnAnotherNodeReplacesOnlyOlderOnes() throws InterruptedException {
         Hub hub = hub();
         RecordingStream local = new RecordingStream();
-        Subscriber subscriber = hub.subscribe("roamer", local, null);
+        Subscriber subscriber = hub.subscribe("roamer", local, null, Topics.NONE);
         long openedAt = subscriber.openedAt();
         hub.replaceOlderThan("roamer", "node-t", openedAt + 10);       // our own announcement: ignored
         hub.replaceOlderThan("roamer", "node-other", openedAt - 10);   // an older one elsewhere: keep ours
@@ -247,7 +248,7 @@ class HubTest {
     @Test
     void allowPolicyIgnoresOtherNodes() {
         Hub hub = hub(100, 30, 100, 2, DuplicatePolicy.ALLOW);
-        Subscriber subscriber = hub.subscribe("multi", new RecordingStream(), null);
+        Subscriber subscriber = hub.subscribe("multi", new RecordingStream(), null, Topics.NONE);
         hub.replaceOlderThan("multi", "node-other", subscriber.openedAt() + 1_000);
         assertThat(subscriber.isClosed()).isFalse();
     }
@@ -260,7 +261,7 @@ class HubTest {
         }
         hub.deliver(new Update("11", null, "bob's", "bob", 0));
         RecordingStream stream = new RecordingStream();
-        hub.subscribe("alice", stream, "2");
+        hub.subscribe("alice", stream, "2", Topics.NONE);
         hub.deliver(broadcast("12", "live"));
         // Nine events after id 2 for alice (3..10) plus live 12: more than the queue's capacity of 3, none dropped.
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 10);
@@ -277,7 +278,7 @@ class HubTest {
         Hub hub = hub();
         hub.deliver(broadcast("1", "x"));
         RecordingStream stream = new RecordingStream();
-        hub.subscribe("carl", stream, "gone-long-ago");
+        hub.subscribe("carl", stream, "gone-long-ago", Topics.NONE);
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 2);
         assertThat(stream.events().get(1)).startsWith("event: reset\ndata: {\"lastEventId\":\"gone-long-ago\"");
         assertThat(metrics.resets.get()).isEqualTo(1);
@@ -294,7 +295,7 @@ class HubTest {
         });
         RecordingStream stream = new RecordingStream();
         publisher.start();
-        hub.subscribe("racer", stream, "0");
+        hub.subscribe("racer", stream, "0", Topics.NONE);
         publisher.join();
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 21);
         List<String> ids = stream.events().subList(1, 21).stream().map(f -> f.substring(4, f.indexOf('\n'))).toList();
@@ -305,7 +306,7 @@ class HubTest {
     @Test
     void heartbeatPingsEveryStream() {
         RecordingStream stream = new RecordingStream();
-        hub().subscribe("hb", stream, null);
+        hub().subscribe("hb", stream, null, Topics.NONE);
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.frames.contains(": ping\n\n"));
     }
 
@@ -313,7 +314,7 @@ class HubTest {
     void shutdownSaysGoodbyeWithRetryAndCloses() {
         Hub hub = hub();
         RecordingStream stream = new RecordingStream();
-        hub.subscribe("bye", stream, null);
+        hub.subscribe("bye", stream, null, Topics.NONE);
         hub.shutdown();
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.closed);
         assertThat(stream.events()).last().asString().startsWith("retry: 2000\nevent: server-shutdown\n");
@@ -326,12 +327,12 @@ class HubTest {
         List<RecordingStream> streams = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             RecordingStream stream = new RecordingStream();
-            hub.subscribe("d" + i, stream, null);
+            hub.subscribe("d" + i, stream, null, Topics.NONE);
             streams.add(stream);
         }
         hub.drain(3_000);
         assertThat(hub.isDraining()).isTrue();
-        assertThatThrownBy(() -> hub.subscribe("late", new RecordingStream(), null))
+        assertThatThrownBy(() -> hub.subscribe("late", new RecordingStream(), null, Topics.NONE))
                 .isInstanceOfSatisfying(SubscribeRefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(SubscribeRefusedException.Reason.DRAINING));
         await().atMost(5, TimeUnit.SECONDS).until(() -> streams.stream().allMatch(s -> s.closed));
@@ -350,8 +351,8 @@ class HubTest {
         Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream healthy = new RecordingStream();
         RecordingStream slow = new RecordingStream();
-        Subscriber reading = hub.subscribe("m-healthy", healthy, null);
-        Subscriber stalled = hub.subscribe("m-slow", slow, null);
+        Subscriber reading = hub.subscribe("m-healthy", healthy, null, Topics.NONE);
+        Subscriber stalled = hub.subscribe("m-slow", slow, null, Topics.NONE);
         await().atMost(5, TimeUnit.SECONDS).until(() -> !slow.frames.isEmpty());
         slow.stall();
         for (int i = 0; i < 30; i++) {
@@ -366,7 +367,7 @@ class HubTest {
         assertThat(metrics.dropped.get()).isEqualTo(stalled.dropped() + reading.dropped());
         slow.resume();
 
-        hub.subscribe("m-healthy", new RecordingStream(), "25");
+        hub.subscribe("m-healthy", new RecordingStream(), "25", Topics.NONE);
         assertThat(metrics.replayed.get()).isEqualTo(4); // broadcasts 26-29; the event for m-absent is not hers
         await().atMost(5, TimeUnit.SECONDS).until(() -> metrics.closed.getOrDefault(CloseReason.REPLACED, 0L) == 1);
     }

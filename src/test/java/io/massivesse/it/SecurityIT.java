@@ -111,6 +111,19 @@ class SecurityIT {
         return sign(privateKey, subject, Instant.now().plusSeconds(600), groups);
     }
 
+    /** A subscriber's token whose {@code topics} claim lists what it may listen to. */
+    private static String tokenWithTopics(String subject, String... topics) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), new JWTClaimsSet.Builder()
+                    .issuer("massive-sse-dev").subject(subject).claim("topics", List.of(topics))
+                    .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(600))).build());
+            jwt.sign(new RSASSASigner(privateKey));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String sign(RSAPrivateKey key, String subject, Instant expires, String... groups) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), new JWTClaimsSet.Builder()
@@ -159,6 +172,25 @@ class SecurityIT {
         assertThat(json(response).getInt("status")).isEqualTo(status);
         assertThat(json(response).getString("error")).isNotBlank();
         assertThat(response.body()).doesNotContain("Exception", "\tat ", "io.massivesse");
+    }
+
+    @Test
+    void topicsNeedTheTokensTopicsClaimAndTopicWritesNeedThePublisherGroup() {
+        String carol = tokenWithTopics("carol", "orders/42", "tenants/acme/*");
+        HttpResponse<String> refused = get("/sse/connect/carol?topic=orders/43", carol);
+        assertJsonError(refused, 403);
+        assertThat(json(refused).getString("error")).contains("orders/43");
+        assertJsonError(get("/sse/connect/carol?topic=orders/42&topic=tenants/*", carol), 403);
+        assertJsonError(get("/sse/connect/dave?topic=orders/42", token("dave")), 403);
+        try (SseClient allowed = SseClient.connected(at("/sse/connect/carol?topic=orders/42&topic=tenants/acme/eu/*"
+                + "&access_token=" + carol))) {
+            assertJsonError(publish("/sse/topics/orders/42", "application/json", "{\"data\":\"x\"}", carol), 403);
+            assertJsonError(publish("/sse/subscriptions/carol", "application/json", "{\"add\":[\"orders/43\"]}", carol), 403);
+            assertJsonError(publish("/sse/topics/orders/42", "application/json", "{\"data\":\"x\"}", null), 401);
+            assertThat(publish("/sse/topics/tenants/acme/eu/7", "{\"data\":\"for carol\",\"event\":\"tenant\"}")
+                    .statusCode()).isEqualTo(202);
+            assertThat(allowed.awaitEvent("tenant").data()).isEqualTo("for carol");
+        }
     }
 
     @Test

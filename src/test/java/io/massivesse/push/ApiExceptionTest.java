@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.massivesse.event.Topics;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.EventStream;
 import io.massivesse.hub.Hub;
@@ -34,21 +35,21 @@ class ApiExceptionTest {
 
     private static ApiException refusal(Hub hub, String userId) {
         return ApiException.of(catchThrowableOfType(SubscribeRefusedException.class,
-                () -> hub.subscribe(userId, NOWHERE, null)));
+                () -> hub.subscribe(userId, NOWHERE, null, Topics.NONE)));
     }
 
     @Test
     void overTheUserLimitIs429AndAtCapacityOrDrainingIs503WithRetryAfter() {
-        Hub hub = new Hub(new HubSettings("n", 10, 30, 30, 1000, 3, 1, DuplicatePolicy.ALLOW, 0, 0), HubMetrics.NONE);
+        Hub hub = new Hub(new HubSettings("n", 10, 30, 30, 1000, 3, 1, DuplicatePolicy.ALLOW, 0, 0, 64), HubMetrics.NONE);
         try {
-            hub.subscribe("alice", NOWHERE, null);
+            hub.subscribe("alice", NOWHERE, null, Topics.NONE);
             ApiException perUser = refusal(hub, "alice");
             assertThat(perUser.status()).isEqualTo(429);
             assertThat(perUser.retryAfterSeconds()).isNull();
             assertThat(perUser.getMessage()).isEqualTo("user alice already has 1 connections on this node");
 
-            hub.subscribe("bob", NOWHERE, null);
-            hub.subscribe("carol", NOWHERE, null);
+            hub.subscribe("bob", NOWHERE, null, Topics.NONE);
+            hub.subscribe("carol", NOWHERE, null, Topics.NONE);
             ApiException full = refusal(hub, "dave");
             assertThat(full.status()).isEqualTo(503);
             assertThat(full.retryAfterSeconds()).isEqualTo(5);

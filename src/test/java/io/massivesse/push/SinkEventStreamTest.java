@@ -12,6 +12,7 @@ import jakarta.ws.rs.sse.SseBroadcaster;
 import org.junit.jupiter.api.Test;
 
 import io.massivesse.event.SseFrames;
+import io.massivesse.event.Topics;
 import io.massivesse.event.Update;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +80,7 @@ class SinkEventStreamTest {
 
     @Test
     void controlFrameKeepsItsRetryHint() {
-        byte[] frame = SseFrames.connected("a", "node1", 3000);
+        byte[] frame = SseFrames.connected("a", "node1", Topics.NONE, 3000);
         assertThat(SinkEventStream.toEvent(SSE, frame))
                 .isEqualTo(new Built(null, "connected", null, 3000, "{\"userId\":\"a\",\"node\":\"node1\"}"));
         assertThat(SinkEventStream.toEvent(SSE, SseFrames.replaced("a")).getName()).isEqualTo("replaced");

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.massivesse.event.Topics;
 import io.massivesse.event.Update;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.EventStream;
@@ -39,6 +40,11 @@ class ConnectionAnnouncerTest {
         }
 
         @Override
+        public void changeSubscriptions(String userId, List<String> added, List<String> removed) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public boolean isAvailable() {
             return !down;
         }
@@ -61,7 +67,7 @@ class ConnectionAnnouncerTest {
     private Hub hub;
 
     private ConnectionAnnouncer announcer(DuplicatePolicy policy, RecordingRelay relay) {
-        hub = new Hub(new HubSettings("node-a", 10, 30, 30, 1000, 20_000, 5, policy, 0, 0), HubMetrics.NONE);
+        hub = new Hub(new HubSettings("node-a", 10, 30, 30, 1000, 20_000, 5, policy, 0, 0, 64), HubMetrics.NONE);
         ConnectionAnnouncer announcer = new ConnectionAnnouncer();
         announcer.hub = hub;
         announcer.relay = relay;
@@ -77,8 +83,8 @@ class ConnectionAnnouncerTest {
     void connectionsAreAnnouncedInBatchesWithTheirOpeningTime() {
         RecordingRelay relay = new RecordingRelay();
         ConnectionAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
-        Subscriber alice = hub.subscribe("alice", NOWHERE, null);
-        Subscriber bob = hub.subscribe("bob", NOWHERE, null);
+        Subscriber alice = hub.subscribe("alice", NOWHERE, null, Topics.NONE);
+        Subscriber bob = hub.subscribe("bob", NOWHERE, null, Topics.NONE);
         announcer.announce(alice);
         announcer.announce(bob);
         announcer.flush();
@@ -95,7 +101,7 @@ class ConnectionAnnouncerTest {
         ConnectionAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
         int count = ConnectionAnnouncer.MAX_BATCH * 2 + 7;
         for (int i = 0; i < count; i++) {
-            announcer.announce(hub.subscribe("u" + i, NOWHERE, null));
+            announcer.announce(hub.subscribe("u" + i, NOWHERE, null, Topics.NONE));
         }
         announcer.flush();
         assertThat(relay.batches).extracting(List::size)
@@ -106,7 +112,7 @@ class ConnectionAnnouncerTest {
     void underAllowNothingIsAnnounced() {
         RecordingRelay relay = new RecordingRelay();
         ConnectionAnnouncer announcer = announcer(DuplicatePolicy.ALLOW, relay);
-        announcer.announce(hub.subscribe("alice", NOWHERE, null));
+        announcer.announce(hub.subscribe("alice", NOWHERE, null, Topics.NONE));
         announcer.flush();
         assertThat(relay.batches).isEmpty();
     }
@@ -116,12 +122,12 @@ class ConnectionAnnouncerTest {
         RecordingRelay relay = new RecordingRelay();
         ConnectionAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
         relay.down = true;
-        announcer.announce(hub.subscribe("alice", NOWHERE, null));
+        announcer.announce(hub.subscribe("alice", NOWHERE, null, Topics.NONE));
         announcer.flush();
         relay.down = false;
         announcer.flush();
         assertThat(relay.batches).isEmpty();
-        announcer.announce(hub.subscribe("bob", NOWHERE, null));
+        announcer.announce(hub.subscribe("bob", NOWHERE, null, Topics.NONE));
         announcer.flush();
         assertThat(relay.batches).singleElement().extracting(batch -> batch.get(0).userId()).isEqualTo("bob");
     }

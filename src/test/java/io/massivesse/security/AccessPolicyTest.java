@@ -75,7 +75,7 @@ class AccessPolicyTest {
     }
 
     private static Optional<AccessPolicy.Refusal> subscribe(String authorization, String queryToken, String userId) {
-        return policy.subscriber(authorization, queryToken, userId);
+        return policy.subscriber(authorization, queryToken, userId, List.of());
     }
 
     @Test
@@ -137,11 +137,27 @@ class AccessPolicyTest {
     }
 
     @Test
+    void everyTopicAskedForMustBeAllowedByTheTopicsClaim() {
+        String token = signed(claims("alice").claim("topics", List.of("orders/42", "tenants/acme/*")).build(),
+                (RSAPrivateKey) issuerKeys.getPrivate());
+        assertThat(policy.subscriber("Bearer " + token, null, "alice", List.of("orders/42", "tenants/acme/*", "tenants/acme/eu")))
+                .isEmpty();
+        assertThat(policy.subscriber("Bearer " + token, null, "alice", List.of("orders/42", "orders/43")))
+                .contains(new AccessPolicy.Refusal(403, "the token does not allow topic 'orders/43' (claim 'topics')", false));
+        assertThat(policy.subscriber("Bearer " + token, null, "alice", List.of("tenants/*"))).get()
+                .extracting(AccessPolicy.Refusal::status).isEqualTo(403);
+        // Without the claim a token allows the user's own stream, and no topic.
+        assertThat(subscribe("Bearer " + token("alice"), null, "alice")).isEmpty();
+        assertThat(policy.subscriber("Bearer " + token("alice"), null, "alice", List.of("orders/42"))).get()
+                .extracting(AccessPolicy.Refusal::status).isEqualTo(403);
+    }
+
+    @Test
     void openModeChecksNothing() {
         SecurityMode open = new SecurityMode();
         open.mode = "open";
         AccessPolicy anyone = new AccessPolicy(open, null, "publisher");
-        assertThat(anyone.subscriber(null, null, "alice")).isEmpty();
+        assertThat(anyone.subscriber(null, null, "alice", List.of())).isEmpty();
         assertThat(anyone.publisher("Bearer not.a.jwt")).isEmpty();
     }
 

@@ -15,19 +15,21 @@ import io.massivesse.relay.OpenedConnection;
 /**
  * The JMS message format of the topic (the contract enterprise applications publish with):
  * a {@code TextMessage} whose body is the data, with optional string properties
- * {@code sseEvent}, {@code sseUserId} and {@code sseId}. Nodes also send control messages
- * ({@code sseControl}) to each other on the same topic.
+ * {@code sseEvent}, {@code sseId}, and {@code sseUserId} or {@code sseTopic} (neither: a broadcast).
+ * Nodes also send control messages ({@code sseControl}) to each other on the same topic.
  */
 public final class JmsCodec {
 
     public static final String EVENT = "sseEvent";
     public static final String USER_ID = "sseUserId";
     public static final String ID = "sseId";
+    public static final String TOPIC = "sseTopic";
     /** Epoch millis when the publishing node accepted the event: the start of relay lag. */
     public static final String PUBLISHED_AT = "ssePublishedAt";
     /** Marks a node-to-node control message; its value says which. */
     public static final String CONTROL = "sseControl";
     public static final String CONTROL_CONNECTED = "connected";
+    public static final String CONTROL_SUBSCRIPTIONS = "subscriptions";
     public static final String NODE = "sseNode";
     /** Artemis duplicate detection: a retried publish with the same id is stored once. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
@@ -36,7 +38,7 @@ public final class JmsCodec {
     }
 
     /** What a node does with one message from the topic. */
-    public sealed interface Inbound permits Event, Connected, Invalid {
+    public sealed interface Inbound permits Event, Connected, Subscriptions, Invalid {
     }
 
     public record Event(Update update) implements Inbound {
@@ -44,6 +46,10 @@ public final class JmsCodec {
 
     /** Users connected on another node: each one's older connections elsewhere are replaced. */
     public record Connected(String node, List<OpenedConnection> connections) implements Inbound {
+    }
+
+    /** Topics to add to and remove from the user's open connections, on every node. */
+    public record Subscriptions(String userId, List<String> added, List<String> removed) implements Inbound {
     }
 
     public record Invalid(String reason) implements Inbound {
@@ -57,6 +63,9 @@ public final class JmsCodec {
         }
         if (update.userId() != null) {
             message.setStringProperty(USER_ID, update.userId());
+        }
+        if (update.topic() != null) {
+            message.setStringProperty(TOPIC, update.topic());
         }
         message.setLongProperty(PUBLISHED_AT, update.publishedAt());
     }
@@ -75,6 +84,17 @@ public final class JmsCodec {
         message.setText(lines.toString());
     }
 
+    /** Node-to-node: a subscription change, one {@code +selector} or {@code -selector} line each. */
+    public static void writeSubscriptions(String userId, List<String> added, List<String> removed, TextMessage message)
+            throws JMSException {
+        message.setStringProperty(CONTROL, CONTROL_SUBSCRIPTIONS);
+        message.setStringProperty(USER_ID, userId);
+        StringBuilder lines = new StringBuilder();
+        added.forEach(selector -> lines.append('+').append(selector).append('\n'));
+        removed.forEach(selector -> lines.append('-').append(selector).append('\n'));
+        message.setText(lines.toString());
+    }
+
     /**
      * Reads a message from the topic. Messages from other JMS clients are checked as strictly as a
      * REST publish: no line breaks in names or ids, a valid user id, non-blank data.
@@ -82,10 +102,11 @@ public final class JmsCodec {
     public static Inbound read(Message message) throws JMSException {
         String control = message.getStringProperty(CONTROL);
         if (control != null) {
-            if (!CONTROL_CONNECTED.equals(control)) {
-                return new Invalid("unknown control message '" + control + "'");
-            }
-            return readConnected(message);
+            return switch (control) {
+                case CONTROL_CONNECTED -> readConnected(message);
+                case CONTROL_SUBSCRIPTIONS -> readSubscriptions(message);
+                default -> new Invalid("unknown control message '" + control + "'");
+            };
         }
         if (!(message instanceof TextMessage text)) {
             return new Invalid("not a TextMessage: " + message.getClass().getSimpleName());
@@ -94,9 +115,14 @@ public final class JmsCodec {
         String event = message.getStringProperty(EVENT);
         String userId = message.getStringProperty(USER_ID);
         String id = message.getStringProperty(ID);
+        String topic = message.getStringProperty(TOPIC);
+        if (userId != null && topic != null) {
+            return new Invalid("a message goes to a user (sseUserId) or to a topic (sseTopic), not both");
+        }
         Optional<String> problem = FieldRules.dataProblem(data)
                 .or(() -> event == null ? Optional.empty() : FieldRules.eventNameProblem(event).map(p -> EVENT + ": " + p))
                 .or(() -> userId == null ? Optional.empty() : FieldRules.userIdProblem(userId).map(p -> USER_ID + ": " + p))
+                .or(() -> topic == null ? Optional.empty() : FieldRules.topicProblem(topic).map(p -> TOPIC + ": " + p))
                 .or(() -> id == null ? Optional.empty() : FieldRules.idProblem(id).map(p -> ID + ": " + p));
         if (problem.isPresent()) {
             return new Invalid(problem.get());
@@ -106,7 +132,7 @@ public final class JmsCodec {
         // Without an sseId every node derives the same id from the broker's message id, so replay works on any node.
         String eventId = id != null ? id
                 : String.format("%013d-jms-%s", publishedAt, message.getJMSMessageID().replaceFirst("^ID:", ""));
-        return new Event(new Update(eventId, event, data, userId, publishedAt));
+        return new Event(new Update(eventId, event, data, userId, topic, publishedAt));
     }
 
     private static Inbound readConnected(Message message) throws JMSException {
@@ -126,6 +152,27 @@ public final class JmsCodec {
             connections.add(opened);
         }
         return new Connected(node, connections);
+    }
+
+    private static Inbound readSubscriptions(Message message) throws JMSException {
+        String userId = message.getStringProperty(USER_ID);
+        if (userId == null || FieldRules.userIdProblem(userId).isPresent() || !(message instanceof TextMessage text)
+                || text.getText() == null) {
+            return new Invalid("a subscriptions message needs a valid sseUserId and a text body");
+        }
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (String line : text.getText().split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String selector = line.substring(1);
+            if ((line.charAt(0) != '+' && line.charAt(0) != '-') || FieldRules.topicSelectorProblem(selector).isPresent()) {
+                return new Invalid("a subscriptions message has a bad line");
+            }
+            (line.charAt(0) == '+' ? added : removed).add(selector);
+        }
+        return new Subscriptions(userId, added, removed);
     }
 
     /** {@code <openedAt> <userId>}, or {@code null} when the line is not that. */

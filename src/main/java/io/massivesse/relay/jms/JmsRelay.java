@@ -67,6 +67,15 @@ public class JmsRelay implements Relay {
         });
     }
 
+    @Override
+    public void changeSubscriptions(String userId, List<String> added, List<String> removed) throws RelayUnavailableException {
+        send(context -> {
+            TextMessage message = context.createTextMessage();
+            JmsCodec.writeSubscriptions(userId, added, removed, message);
+            return message;
+        });
+    }
+
     private interface MessageMaker {
         Message make(JMSContext context) throws JMSException;
     }

@@ -39,6 +39,8 @@ public class TopicListener implements MessageListener {
                 for (OpenedConnection opened : connected.connections()) {
                     hub.replaceOlderThan(opened.userId(), connected.node(), opened.openedAt());
                 }
+            } else if (inbound instanceof JmsCodec.Subscriptions change) {
+                hub.changeTopics(change.userId(), change.added(), change.removed());
             } else if (inbound instanceof JmsCodec.Invalid invalid) {
                 LOG.warning(() -> "Dropped a message from the topic: " + invalid.reason());
             }

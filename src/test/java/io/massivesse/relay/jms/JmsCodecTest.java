@@ -109,6 +109,36 @@ class JmsCodecTest {
     }
 
     @Test
+    void aTopicEventSurvivesTheTripAndGoesToATopicOrAUserNeverBoth() throws JMSException {
+        Update update = new Update("1764107000000-0002-node1", null, "shipped", null, "orders/42", 1764107000000L);
+        TextMessage message = textMessage();
+        message.setText(update.data());
+        JmsCodec.write(update, message);
+        assertThat(message.getStringProperty(JmsCodec.TOPIC)).isEqualTo("orders/42");
+        assertThat(JmsCodec.read(message)).isEqualTo(new JmsCodec.Event(update));
+
+        assertThat(refusal(message("x", JmsCodec.TOPIC, "orders/42", JmsCodec.USER_ID, "alice")))
+                .isEqualTo("a message goes to a user (sseUserId) or to a topic (sseTopic), not both");
+        assertThat(refusal(message("x", JmsCodec.TOPIC, "orders/*")))
+                .isEqualTo("sseTopic: topic 'orders/*' is a prefix: an event is published to one topic name");
+        assertThat(refusal(message("x", JmsCodec.TOPIC, "orders//42"))).startsWith("sseTopic: topic 'orders//42' is not a topic name");
+    }
+
+    @Test
+    void aSubscriptionChangeSurvivesTheTrip() throws JMSException {
+        TextMessage message = textMessage();
+        JmsCodec.writeSubscriptions("alice", List.of("orders/42", "tenants/acme/*"), List.of("orders/41"), message);
+        assertThat(JmsCodec.read(message)).isEqualTo(
+                new JmsCodec.Subscriptions("alice", List.of("orders/42", "tenants/acme/*"), List.of("orders/41")));
+        message.setText("+orders/42\n*bad\n");
+        assertThat(refusal(message)).isEqualTo("a subscriptions message has a bad line");
+        message.setText("+orders//42\n");
+        assertThat(refusal(message)).isEqualTo("a subscriptions message has a bad line");
+        assertThat(refusal(message("+a", JmsCodec.CONTROL, JmsCodec.CONTROL_SUBSCRIPTIONS)))
+                .isEqualTo("a subscriptions message needs a valid sseUserId and a text body");
+    }
+
+    @Test
     void onlyTextMessagesCarryEvents() throws JMSException {
         // A message with no properties at all: every getStringProperty answers null.
         BytesMessage bytes = (BytesMessage) Proxy.newProxyInstance(BytesMessage.class.getClassLoader(),

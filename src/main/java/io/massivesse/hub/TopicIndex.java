@@ -1,0 +1,148 @@
+package io.massivesse.hub;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.massivesse.event.Topics;
+
+/**
+ * Which connections listen to which topics, so an event for a topic costs O(its subscribers), not
+ * O(all connections): exact names in a map, prefixes in a tree of name segments, so finding the
+ * prefixes of {@code orders/42/lines} walks two levels, however many prefixes exist. Not thread-safe:
+ * the hub reads and changes it under its dispatch lock.
+ */
+final class TopicIndex {
+
+    /** One level of the prefix tree: the subscribers of the prefix ending here, and the longer prefixes below. */
+    private static final class Node {
+        final Map<String, Node> children = new HashMap<>();
+        final Set<Subscriber> subscribers = new HashSet<>();
+
+        boolean isEmpty() {
+            return children.isEmpty() && subscribers.isEmpty();
+        }
+    }
+
+    private final Map<String, Set<Subscriber>> byName = new HashMap<>();
+    private final Node prefixes = new Node();
+    /** Names and prefixes with at least one subscriber. */
+    private int active;
+    /** Numbers topic events, so a subscriber matched by two selectors takes one copy. */
+    private long events;
+
+    void add(Subscriber subscriber, Topics topics) {
+        for (String selector : topics.selectors()) {
+            Set<Subscriber> subscribers = Topics.isPrefix(selector)
+                    ? nodeFor(segments(selector), true).subscribers
+                    : byName.computeIfAbsent(selector, name -> new HashSet<>());
+            if (subscribers.isEmpty()) {
+                active++;
+            }
+            subscribers.add(subscriber);
+        }
+    }
+
+    void remove(Subscriber subscriber, Topics topics) {
+        for (String selector : topics.selectors()) {
+            if (Topics.isPrefix(selector)) {
+                removeFromPrefix(subscriber, segments(selector));
+            } else {
+                Set<Subscriber> subscribers = byName.get(selector);
+                if (subscribers != null && subscribers.remove(subscriber) && subscribers.isEmpty()) {
+                    byName.remove(selector);
+                    active--;
+                }
+            }
+        }
+    }
+
+    /**
+     * Queues the frame for every subscriber of the topic, once each (a connection may listen to the name
+     * and to prefixes of it); returns how many took it.
+     */
+    long offer(String topic, byte[] frame) {
+        long event = ++events;
+        long taken = offerOnce(byName.get(topic), frame, event);
+        Node node = prefixes;
+        int start = 0;
+        // A prefix a/b/* reaches names strictly below a/b/: walk the segments before the last one.
+        for (int slash = topic.indexOf('/'); slash >= 0 && node != null; slash = topic.indexOf('/', start)) {
+            node = node.children.get(topic.substring(start, slash));
+            if (node != null) {
+                taken += offerOnce(node.subscribers, frame, event);
+            }
+            start = slash + 1;
+        }
+        return taken;
+    }
+
+    private static long offerOnce(Set<Subscriber> subscribers, byte[] frame, long event) {
+        if (subscribers == null) {
+            return 0;
+        }
+        long taken = 0;
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.lastTopicEvent != event) {
+                subscriber.lastTopicEvent = event;
+                if (subscriber.offer(frame)) {
+                    taken++;
+                }
+            }
+        }
+        return taken;
+    }
+
+    /** Names and prefixes that at least one connection on this node listens to. */
+    int activeTopics() {
+        return active;
+    }
+
+    /** {@code orders/42/*} → [orders, 42]. */
+    private static List<String> segments(String prefixSelector) {
+        String path = prefixSelector.substring(0, prefixSelector.length() - Topics.PREFIX_MARK.length());
+        return List.of(path.split("/"));
+    }
+
+    private Node nodeFor(List<String> segments, boolean create) {
+        Node node = prefixes;
+        for (String segment : segments) {
+            Node child = node.children.get(segment);
+            if (child == null) {
+                if (!create) {
+                    return null;
+                }
+                child = new Node();
+                node.children.put(segment, child);
+            }
+            node = child;
+        }
+        return node;
+    }
+
+    private void removeFromPrefix(Subscriber subscriber, List<String> segments) {
+        List<Node> path = new ArrayList<>();
+        Node node = prefixes;
+        for (String segment : segments) {
+            node = node.children.get(segment);
+            if (node == null) {
+                return;
+            }
+            path.add(node);
+        }
+        if (!node.subscribers.remove(subscriber)) {
+            return;
+        }
+        if (node.subscribers.isEmpty()) {
+            active--;
+        }
+        // Prune the levels nobody needs any more, deepest first.
+        for (int depth = path.size() - 1; depth >= 0 && path.get(depth).isEmpty(); depth--) {
+            Node parent = depth == 0 ? prefixes : path.get(depth - 1);
+            parent.children.remove(segments.get(depth));
+        }
+    }
+}
