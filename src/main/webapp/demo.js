@@ -48,9 +48,15 @@
     }
 
     function streamUrl() {
-        var url = '/sse/connect/' + encodeURIComponent($('userId').value.trim());
+        var query = $('topics').value.split(',').map(function (topic) { return topic.trim(); })
+            .filter(function (topic) { return topic; })
+            .map(function (topic) { return 'topic=' + encodeURIComponent(topic); });
         var token = $('token').value.trim();
-        return token ? url + '?access_token=' + encodeURIComponent(token) : url;
+        if (token) {
+            query.push('access_token=' + encodeURIComponent(token));
+        }
+        var url = '/sse/connect/' + encodeURIComponent($('userId').value.trim());
+        return query.length ? url + '?' + query.join('&') : url;
     }
 
     function connect() {
@@ -77,7 +83,9 @@
         source.addEventListener('connected', function (event) {
             show(event, 'connected', true);
             try {
-                $('node').textContent = JSON.parse(event.data).node;
+                var connected = JSON.parse(event.data);
+                $('node').textContent = connected.node;
+                $('listening').textContent = (connected.topics || []).join(', ') || '-';
             } catch (ignored) {
                 $('node').textContent = '?';
             }
@@ -141,7 +149,7 @@
 
     function publish() {
         var user = $('publishUser').value.trim();
-        var toUser = $('publishTarget').value === 'user';
+        var target = $('publishTarget').value;
         var name = $('publishEvent').value.trim();
         var body = { data: $('publishData').value };
         if (name) {
@@ -153,7 +161,10 @@
         if (token) {
             headers.Authorization = 'Bearer ' + token;
         }
-        var url = toUser ? '/sse/send/' + encodeURIComponent(user) : '/sse/broadcast';
+        // A topic keeps its slashes in the path: /sse/topics/orders/42.
+        var topicPath = $('publishTopic').value.trim().split('/').map(encodeURIComponent).join('/');
+        var url = target === 'user' ? '/sse/send/' + encodeURIComponent(user)
+            : target === 'topic' ? '/sse/topics/' + topicPath : '/sse/broadcast';
         $('publishResult').textContent = 'publishing...';
         fetch(url, { method: 'POST', headers: headers, body: JSON.stringify(body) })
             .then(function (response) {
@@ -171,11 +182,15 @@
     $('publish').addEventListener('submit', function (event) { event.preventDefault(); publish(); });
     $('publishTarget').addEventListener('change', function () {
         $('publishUser').disabled = $('publishTarget').value !== 'user';
+        $('publishTopic').disabled = $('publishTarget').value !== 'topic';
     });
     $('publishUser').disabled = true;
+    $('publishTopic').disabled = true;
+    // ?user=alice&topics=orders/42,tenants/acme/*&token=... connects at once.
     var params = new URLSearchParams(location.search);
     if (params.get('user')) {
         $('userId').value = params.get('user');
+        $('topics').value = params.get('topics') || '';
         if (params.get('token')) {
             $('token').value = params.get('token');
         }

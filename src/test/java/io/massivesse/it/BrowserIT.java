@@ -117,6 +117,23 @@ class BrowserIT {
     }
 
     @Test
+    void thePageListensToATopicAndPublishesToIt() {
+        String user = "topic-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = "demo/" + user;
+        browser.get(LocalNginx.uri("/?user=" + user + "&topics=demo/*").toString());
+        await().atMost(20, TimeUnit.SECONDS).until(() -> "open".equals(text("state")));
+        assertThat(text("listening")).isEqualTo("demo/*");
+        browser.findElement(By.cssSelector("#publishTarget option[value='topic']")).click();
+        browser.findElement(By.id("publishTopic")).sendKeys(topic);
+        WebElement data = browser.findElement(By.id("publishData"));
+        data.clear();
+        data.sendKeys("to the topic");
+        browser.findElement(By.id("send")).click();
+        await().atMost(20, TimeUnit.SECONDS).until(() -> text("publishResult").startsWith("accepted: "));
+        await().atMost(20, TimeUnit.SECONDS).until(() -> shownData().contains("to the topic"));
+    }
+
+    @Test
     void thePagePublishesABroadcast() {
         String user = "pub-" + UUID.randomUUID().toString().substring(0, 8);
         browser.get(LocalNginx.uri("/?user=" + user).toString());
