@@ -22,6 +22,12 @@ import java.util.List;
  *        --connections 10000 --rate 1000 --hold 60 [--publish 100 --publish-rate 2 | --expect 100] --json out.json
  *   ... bench/SseLoad.java --publish-only --nodes http://127.0.0.1:9080 --publish 60 --publish-rate 1
  *
+ * Topics: --topics 1000 makes connection c listen to 10 (--topics-per-connection) of the topics t/0..t/999,
+ * spread evenly, and to --shared-topic NAME if given. --alternate-topic NAME publishes every second
+ * measured event to that topic instead of as a broadcast and reports both kinds apart.
+ * --topic-storm RATE:SECONDS publishes RATE events/s for SECONDS, each to the next of the topics, and
+ * reports deliveries per second, latency, and deliveries against those expected.
+ *
  * Every loop is bounded: connecting stops after --connections, the run after ramp + --hold seconds.
  */
 public final class SseLoad {
@@ -39,7 +45,7 @@ public final class SseLoad {
 
         Connection(String userId, String host, String path) {
             this.userId = userId;
-            this.request = ByteBuffer.wrap(("GET " + path + userId + " HTTP/1.1\r\nHost: " + host
+            this.request = ByteBuffer.wrap(("GET " + path.replace("{user}", userId) + " HTTP/1.1\r\nHost: " + host
                     + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         }
     }
@@ -57,6 +63,12 @@ public final class SseLoad {
         int payloadBytes = 100;
         int stalled;
         String json;
+        int topics;
+        int topicsPerConnection = 10;
+        String sharedTopic;
+        String alternateTopic;
+        double stormRate;
+        int stormSeconds;
     }
 
     private final Publishing publishing;
@@ -67,6 +79,14 @@ public final class SseLoad {
     private long lost;
     private long duplicates;
     private volatile long[] sentAtMicros;
+    /** With --alternate-topic: latency and completion of the events sent to the topic, apart from the broadcasts. */
+    private final org.HdrHistogram.Histogram topicLatency = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
+    /** With --topic-storm: latency of every storm delivery, how many came, and how many of this process's connections listen to each topic. */
+    private final org.HdrHistogram.Histogram stormLatency = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
+    private long stormDeliveries;
+    private int[] listenersByTopic;
+    private volatile int stormPublished;
+    private volatile double stormPublishSeconds;
 
     SseLoad(Publishing publishing) {
         this.publishing = publishing;
@@ -107,6 +127,15 @@ public final class SseLoad {
                 case "--warmup" -> publishing.warmup = Integer.parseInt(args[++i]);
                 case "--stalled" -> publishing.stalled = Integer.parseInt(args[++i]);
                 case "--json" -> publishing.json = args[++i];
+                case "--topics" -> publishing.topics = Integer.parseInt(args[++i]);
+                case "--topics-per-connection" -> publishing.topicsPerConnection = Integer.parseInt(args[++i]);
+                case "--shared-topic" -> publishing.sharedTopic = args[++i];
+                case "--alternate-topic" -> publishing.alternateTopic = args[++i];
+                case "--topic-storm" -> {
+                    String[] storm = args[++i].split(":");
+                    publishing.stormRate = Double.parseDouble(storm[0]);
+                    publishing.stormSeconds = Integer.parseInt(storm[1]);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -144,13 +173,14 @@ public final class SseLoad {
         if (publishing.count == 0 && publishing.expect > 0) {
             expect(publishing.warmup + publishing.expect);
         }
+        listenersByTopic = new int[Math.max(1, publishing.topics)];
         while (System.nanoTime() < Math.min(deadline, holdUntil)) {
             long now = System.nanoTime();
             int due = (int) Math.min(total, (now - start) * rate / 1_000_000_000L + 1);
             while (started < due) {
                 URI node = URI.create(nodes.get(started % nodes.size()));
                 Connection connection = new Connection(prefix + (offset + started), node.getHost() + ":" + node.getPort(),
-                        "/sse/connect/");
+                        "/sse/connect/{user}" + topicQuery(offset + started, started < publishing.stalled));
                 connection.stalled = started < publishing.stalled;
                 started++;
                 try {
@@ -174,6 +204,11 @@ public final class SseLoad {
                 if (publishing.count > 0) {
                     startPublisher(nodes.get(0));
                 }
+                if (publishing.stormRate > 0) {
+                    Thread storm = new Thread(() -> storm(nodes.get(0)), "storm");
+                    storm.setDaemon(true);
+                    storm.start();
+                }
             }
             selector.select(20);
             Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
@@ -195,6 +230,9 @@ public final class SseLoad {
         failures.stream().limit(10).forEach(f -> System.out.println("  failure: " + f));
         if (measuredEvents() > 0) {
             report(total - publishing.stalled, total);
+        }
+        if (publishing.stormRate > 0) {
+            reportStorm();
         }
         for (SelectionKey key : selector.keys()) {
             key.channel().close();
@@ -264,6 +302,10 @@ public final class SseLoad {
                 events++;
             } else if (line.startsWith("data: bench ")) {
                 received(connection, line);
+            } else if (line.startsWith("data: storm ")) {
+                long sent = Long.parseLong(line, 12, line.indexOf(' ', 12), 10);
+                stormLatency.recordValue(Math.min(Math.max(0, System.nanoTime() / 1000 - sent), stormLatency.getHighestTrackableValue()));
+                stormDeliveries++;
             }
         }
     }
@@ -288,7 +330,8 @@ public final class SseLoad {
         if (sentAtMicros == null) {
             expect(count);
         }
-        String target = (publishing.node != null ? publishing.node : defaultNode) + "/sse/broadcast";
+        String node = publishing.node != null ? publishing.node : defaultNode;
+        String target = node + "/sse/broadcast";
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         String padding = "p".repeat(Math.max(0, publishing.payloadBytes - 40));
@@ -303,7 +346,8 @@ public final class SseLoad {
             sentAtMicros[seq] = sent;
             String body = "{\"data\":\"bench " + seq + " " + sent + " " + padding + "\"}";
             try {
-                var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(target))
+                String to = toTopic(seq) ? node + "/sse/topics/" + publishing.alternateTopic : target;
+                var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(to))
                                 .header("Content-Type", "application/json")
                                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                         java.net.http.HttpResponse.BodyHandlers.discarding());
@@ -328,7 +372,7 @@ public final class SseLoad {
             return; // not an event this process was told to expect: not counted
         }
         if (seq >= publishing.warmup) {
-            latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+            (toTopic(seq) ? topicLatency : latency).recordValue(Math.min(micros, latency.getHighestTrackableValue()));
         }
         if (seq <= connection.lastSeq) {
             duplicates++;
@@ -366,6 +410,9 @@ public final class SseLoad {
                 pctL(completions, 50), pctL(completions, 99), completions.length == 0 ? 0 : completions[completions.length - 1] / 1000.0,
                 publishing.warmup, java.util.Arrays.stream(byEvent).mapToObj(c -> String.valueOf(c / 1000))
                         .collect(java.util.stream.Collectors.joining(",", "[", "]")));
+        if (publishing.alternateTopic != null) {
+            summary += ",\"byKind\":{" + kind("broadcast", false) + "," + kind("topic", true) + "}";
+        }
         System.out.println("SUMMARY " + summary + "}");
         String full = summary + String.format(java.util.Locale.ROOT,
                 ",\"connections\":%d,\"connected\":%d,\"failed\":%d,\"closedByServer\":%d,\"cpuSeconds\":%.2f,"
@@ -380,6 +427,86 @@ public final class SseLoad {
                 System.out.println("could not write " + publishing.json + ": " + e);
             }
         }
+    }
+
+    /** Odd measured events go to --alternate-topic: both kinds cross the same warm JIT and the same load. */
+    private boolean toTopic(int seq) {
+        return publishing.alternateTopic != null && seq >= publishing.warmup && (seq - publishing.warmup) % 2 == 1;
+    }
+
+    private String kind(String name, boolean topic) {
+        long[] completions = java.util.stream.IntStream.range(publishing.warmup, completionMicros.length)
+                .filter(seq -> toTopic(seq) == topic).mapToLong(seq -> completionMicros[seq]).sorted().toArray();
+        org.HdrHistogram.Histogram h = topic ? topicLatency : latency;
+        return String.format(java.util.Locale.ROOT, "\"%s\":{\"events\":%d,\"completionMs\":{\"p50\":%.1f,\"p99\":%.1f},"
+                        + "\"latencyMs\":{\"p50\":%.1f,\"p99\":%.1f}}", name, completions.length,
+                pctL(completions, 50), pctL(completions, 99), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)));
+    }
+
+    /** "?topic=t/a&topic=t/b...&topic=shared" for connection c: --topics-per-connection topics spread evenly. */
+    private String topicQuery(int c, boolean stalled) {
+        if (publishing.topics == 0) {
+            return publishing.sharedTopic == null ? "" : "?topic=" + publishing.sharedTopic;
+        }
+        StringBuilder query = new StringBuilder();
+        int step = Math.max(1, publishing.topics / publishing.topicsPerConnection);
+        for (int k = 0; k < publishing.topicsPerConnection; k++) {
+            int topic = (c + k * step) % publishing.topics;
+            if (!stalled) {
+                listenersByTopic[topic]++;
+            }
+            query.append(query.length() == 0 ? '?' : '&').append("topic=t/").append(topic);
+        }
+        if (publishing.sharedTopic != null) {
+            query.append("&topic=").append(publishing.sharedTopic);
+        }
+        return query.toString();
+    }
+
+    /** --topic-storm: RATE events/s, each to the next topic, from a pool of in-flight requests so the rate holds. */
+    private void storm(String defaultNode) {
+        String node = publishing.node != null ? publishing.node : defaultNode;
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+        int count = (int) (publishing.stormRate * publishing.stormSeconds);
+        String padding = "p".repeat(Math.max(0, publishing.payloadBytes - 40));
+        long begin = System.nanoTime();
+        for (int seq = 0; seq < count; seq++) {
+            long wait = begin + (long) (seq * 1e9 / publishing.stormRate) - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            inFlight.acquireUninterruptibly();
+            String body = "{\"data\":\"storm " + System.nanoTime() / 1000 + " " + padding + "\"}";
+            http.sendAsync(java.net.http.HttpRequest.newBuilder(URI.create(node + "/sse/topics/t/" + (seq % publishing.topics)))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> {
+                        inFlight.release();
+                        if (failure != null || response.statusCode() != 202) {
+                            System.out.println("storm publish failed: " + (failure != null ? failure : response.statusCode()));
+                        }
+                    });
+        }
+        inFlight.acquireUninterruptibly(64);
+        stormPublishSeconds = (System.nanoTime() - begin) / 1e9;
+        stormPublished = count;
+        System.out.printf("storm: published %d topic events in %.1f s%n", count, stormPublishSeconds);
+    }
+
+    private void reportStorm() {
+        long expected = 0;
+        for (int seq = 0; seq < stormPublished; seq++) {
+            expected += listenersByTopic[seq % publishing.topics];
+        }
+        System.out.printf(java.util.Locale.ROOT, "STORM {\"published\":%d,\"publishSeconds\":%.1f,\"expectedDeliveries\":%d,"
+                        + "\"deliveries\":%d,\"deliveredPerSecond\":%.0f,\"latencyMs\":{\"p50\":%.1f,\"p90\":%.1f,"
+                        + "\"p99\":%.1f,\"max\":%.1f}}%n", stormPublished, stormPublishSeconds, expected, stormDeliveries,
+                stormDeliveries / Math.max(1, publishing.stormSeconds * 1.0),
+                ms(stormLatency.getValueAtPercentile(50)), ms(stormLatency.getValueAtPercentile(90)),
+                ms(stormLatency.getValueAtPercentile(99)), ms(stormLatency.getMaxValue()));
     }
 
     private static double ms(long micros) {

@@ -2,6 +2,7 @@
 # Memory per idle connection on one node: starts a node, measures RSS and heap (after a full GC)
 # with no connections, opens N SSE connections with bench/SseLoad.java, measures again while
 # they are held, then stops the node. Usage: bench/idle-connections.sh [N] [HOLD_SECONDS]
+# LOAD_ARGS adds options of bench/SseLoad.java, e.g. "--topics 1000" (10 topics per connection).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N="${1:-10000}"
@@ -35,7 +36,7 @@ echo "baseline: rss=${RSS0} KB heap=${HEAP0} KB (committed ${COMMITTED0} KB)"
 "$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory baseline >/dev/null
 
 "$JAVA_HOME/bin/java" -Xmx512m -cp "$(bench/classpath.sh)" bench/SseLoad.java --nodes http://127.0.0.1:9080 --connections "$N" --rate 1000 \
-    --hold "$HOLD" > "$LOG/idle-client.log" 2>&1 &
+    --hold "$HOLD" ${LOAD_ARGS:-} > "$LOG/idle-client.log" 2>&1 &
 CLIENT=$!
 for _ in $(seq 1 600); do grep -q "ramp done" "$LOG/idle-client.log" && break; sleep 1; done
 sleep 10
