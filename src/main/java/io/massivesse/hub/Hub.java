@@ -32,7 +32,7 @@ public class Hub {
     private static final int RETRY_STEPS = 32;
 
     /** Below this many users a broadcast runs on the calling thread; above, over all cores. */
-    private static final long PARALLEL_THRESHOLD = 2048;
+    static final long PARALLEL_THRESHOLD = 2048;
     private static final Subscriber[] NO_SUBSCRIBERS = {};
 
     private final HubSettings settings;

@@ -2,32 +2,32 @@ package io.massivesse.hub;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.massivesse.event.Topics;
 
 /**
  * Which connections listen to which topics, so an event for a topic costs O(its subscribers), not
  * O(all connections): exact names in a map, prefixes in a tree of name segments, so finding the
- * prefixes of {@code orders/42/lines} walks two levels, however many prefixes exist. Not thread-safe:
- * the hub reads and changes it under its dispatch lock.
+ * prefixes of {@code orders/42/lines} walks two levels, however many prefixes exist. The hub reads and
+ * changes it under its dispatch lock only.
  */
 final class TopicIndex {
 
     /** One level of the prefix tree: the subscribers of the prefix ending here, and the longer prefixes below. */
     private static final class Node {
         final Map<String, Node> children = new HashMap<>();
-        final Set<Subscriber> subscribers = new HashSet<>();
+        final ConcurrentHashMap<Subscriber, Boolean> subscribers = new ConcurrentHashMap<>();
 
         boolean isEmpty() {
             return children.isEmpty() && subscribers.isEmpty();
         }
     }
 
-    private final Map<String, Set<Subscriber>> byName = new HashMap<>();
+    /** Subscriber sets are concurrent maps only so that a large one is fanned out over all cores, as a broadcast is. */
+    private final Map<String, ConcurrentHashMap<Subscriber, Boolean>> byName = new HashMap<>();
     private final Node prefixes = new Node();
     /** Names and prefixes with at least one subscriber. */
     private int active;
@@ -36,13 +36,13 @@ final class TopicIndex {
 
     void add(Subscriber subscriber, Topics topics) {
         for (String selector : topics.selectors()) {
-            Set<Subscriber> subscribers = Topics.isPrefix(selector)
+            Map<Subscriber, Boolean> subscribers = Topics.isPrefix(selector)
                     ? nodeFor(segments(selector), true).subscribers
-                    : byName.computeIfAbsent(selector, name -> new HashSet<>());
+                    : byName.computeIfAbsent(selector, name -> new ConcurrentHashMap<>());
             if (subscribers.isEmpty()) {
                 active++;
             }
-            subscribers.add(subscriber);
+            subscribers.put(subscriber, Boolean.TRUE);
         }
     }
 
@@ -51,8 +51,8 @@ final class TopicIndex {
             if (Topics.isPrefix(selector)) {
                 removeFromPrefix(subscriber, segments(selector));
             } else {
-                Set<Subscriber> subscribers = byName.get(selector);
-                if (subscribers != null && subscribers.remove(subscriber) && subscribers.isEmpty()) {
+                Map<Subscriber, Boolean> subscribers = byName.get(selector);
+                if (subscribers != null && subscribers.remove(subscriber) != null && subscribers.isEmpty()) {
                     byName.remove(selector);
                     active--;
                 }
@@ -80,20 +80,21 @@ final class TopicIndex {
         return taken;
     }
 
-    private static long offerOnce(Set<Subscriber> subscribers, byte[] frame, long event) {
+    /**
+     * One set at a time, each over all cores when it is large: a subscriber stands once in a set, so no two
+     * threads see it at once, and the next set starts after this one is done.
+     */
+    private static long offerOnce(ConcurrentHashMap<Subscriber, Boolean> subscribers, byte[] frame, long event) {
         if (subscribers == null) {
             return 0;
         }
-        long taken = 0;
-        for (Subscriber subscriber : subscribers) {
-            if (subscriber.lastTopicEvent != event) {
-                subscriber.lastTopicEvent = event;
-                if (subscriber.offer(frame)) {
-                    taken++;
-                }
+        return subscribers.reduceKeysToLong(Hub.PARALLEL_THRESHOLD, subscriber -> {
+            if (subscriber.lastTopicEvent == event) {
+                return 0L;
             }
-        }
-        return taken;
+            subscriber.lastTopicEvent = event;
+            return subscriber.offer(frame) ? 1L : 0L;
+        }, 0L, Long::sum);
     }
 
     /** Names and prefixes that at least one connection on this node listens to. */
@@ -133,7 +134,7 @@ final class TopicIndex {
             }
             path.add(node);
         }
-        if (!node.subscribers.remove(subscriber)) {
+        if (node.subscribers.remove(subscriber) == null) {
             return;
         }
         if (node.subscribers.isEmpty()) {
