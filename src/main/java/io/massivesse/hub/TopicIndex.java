@@ -65,17 +65,29 @@ final class TopicIndex {
      * and to prefixes of it); returns how many took it.
      */
     long offer(String topic, byte[] frame) {
-        long event = ++events;
-        long taken = offerOnce(byName.get(topic), frame, event);
+        List<ConcurrentHashMap<Subscriber, Boolean>> matching = new ArrayList<>(4);
+        ConcurrentHashMap<Subscriber, Boolean> exact = byName.get(topic);
+        if (exact != null) {
+            matching.add(exact);
+        }
         Node node = prefixes;
         int start = 0;
         // A prefix a/b/* reaches names strictly below a/b/: walk the segments before the last one.
         for (int slash = topic.indexOf('/'); slash >= 0 && node != null; slash = topic.indexOf('/', start)) {
             node = node.children.get(topic.substring(start, slash));
-            if (node != null) {
-                taken += offerOnce(node.subscribers, frame, event);
+            if (node != null && !node.subscribers.isEmpty()) {
+                matching.add(node.subscribers);
             }
             start = slash + 1;
+        }
+        if (matching.size() == 1) {
+            // One set: nobody can be in it twice, so no need to mark who has the event.
+            return matching.get(0).reduceKeysToLong(Hub.PARALLEL_THRESHOLD, s -> s.offer(frame) ? 1L : 0L, 0L, Long::sum);
+        }
+        long event = ++events;
+        long taken = 0;
+        for (ConcurrentHashMap<Subscriber, Boolean> subscribers : matching) {
+            taken += offerOnce(subscribers, frame, event);
         }
         return taken;
     }
@@ -85,9 +97,6 @@ final class TopicIndex {
      * threads see it at once, and the next set starts after this one is done.
      */
     private static long offerOnce(ConcurrentHashMap<Subscriber, Boolean> subscribers, byte[] frame, long event) {
-        if (subscribers == null) {
-            return 0;
-        }
         return subscribers.reduceKeysToLong(Hub.PARALLEL_THRESHOLD, subscriber -> {
             if (subscriber.lastTopicEvent == event) {
                 return 0L;
