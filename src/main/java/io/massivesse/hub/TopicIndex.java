@@ -37,7 +37,7 @@ final class TopicIndex {
     void add(Subscriber subscriber, Topics topics) {
         for (String selector : topics.selectors()) {
             Map<Subscriber, Boolean> subscribers = Topics.isPrefix(selector)
-                    ? nodeFor(segments(selector), true).subscribers
+                    ? nodeFor(segments(selector)).subscribers
                     : byName.computeIfAbsent(selector, name -> new ConcurrentHashMap<>());
             if (subscribers.isEmpty()) {
                 active++;
@@ -117,18 +117,11 @@ final class TopicIndex {
         return List.of(path.split("/"));
     }
 
-    private Node nodeFor(List<String> segments, boolean create) {
+    /** The tree node of a prefix, made (with the levels above it) when it is not there yet. */
+    private Node nodeFor(List<String> segments) {
         Node node = prefixes;
         for (String segment : segments) {
-            Node child = node.children.get(segment);
-            if (child == null) {
-                if (!create) {
-                    return null;
-                }
-                child = new Node();
-                node.children.put(segment, child);
-            }
-            node = child;
+            node = node.children.computeIfAbsent(segment, missing -> new Node());
         }
         return node;
     }

@@ -1,18 +1,12 @@
 package io.massivesse.push;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
 
 import io.massivesse.event.FieldRules;
 
@@ -30,7 +24,8 @@ public record PublishRequest(String data, String event, String id) {
      * @param maxBytes       largest payload accepted
      */
     public static PublishRequest parse(String contentType, InputStream body, String queryMessage, int maxBytes) {
-        byte[] bytes = readBounded(body, maxBytes);
+        // JSON quoting can double a payload's size; the payload itself is checked against maxBytes afterwards.
+        byte[] bytes = RequestBody.read(body, maxBytes * 2 + 1024);
         PublishRequest request;
         if (bytes.length == 0) {
             if (queryMessage == null) {
@@ -66,19 +61,7 @@ public record PublishRequest(String data, String event, String id) {
     }
 
     private static PublishRequest fromJson(byte[] bytes) {
-        JsonObject json;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new ApiException(400, "body must be a JSON object");
-            }
-            json = value.asJsonObject();
-        } catch (JsonParsingException e) {
-            throw new ApiException(400, "malformed JSON at line " + e.getLocation().getLineNumber()
-                    + ", column " + e.getLocation().getColumnNumber());
-        } catch (JsonException e) {
-            throw new ApiException(400, "malformed JSON");
-        }
+        JsonObject json = RequestBody.jsonObject(bytes);
         return new PublishRequest(dataOf(json.get("data")), stringOf(json, "event"), stringOf(json, "id"));
     }
 
@@ -121,22 +104,5 @@ public record PublishRequest(String data, String event, String id) {
             throw new ApiException(400, "malformed form body");
         }
         return new PublishRequest(message, event, id);
-    }
-
-    private static byte[] readBounded(InputStream body, int maxBytes) {
-        if (body == null) {
-            return new byte[0];
-        }
-        try {
-            // JSON quoting can double a payload's size; the payload itself is checked against maxBytes afterwards.
-            int limit = maxBytes * 2 + 1024;
-            byte[] bytes = body.readNBytes(limit + 1);
-            if (bytes.length > limit) {
-                throw new ApiException(413, "body is larger than " + limit + " bytes");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new ApiException(400, "could not read the request body");
-        }
     }
 }

@@ -94,11 +94,9 @@ public class SubscribeResource {
             ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
             subscriber = hub.subscribe(userId, stream, lastEventId, listening);
             context.addListener(stream.listenerFor(subscriber));
-        } catch (ApiException refused) {
-            async.resume(ErrorResponses.of(refused));
-            return;
-        } catch (SubscribeRefusedException refused) {
-            async.resume(ErrorResponses.of(ApiException.of(refused)));
+        } catch (ApiException | SubscribeRefusedException refused) {
+            // Through the exception mappers, as every other refusal goes: the same JSON answer.
+            async.resume(refused);
             return;
         }
         announcer.announce(subscriber);

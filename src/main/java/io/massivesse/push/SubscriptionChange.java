@@ -1,19 +1,14 @@
 package io.massivesse.push;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
 
 import io.massivesse.event.FieldRules;
 
@@ -25,7 +20,7 @@ public record SubscriptionChange(List<String> added, List<String> removed) {
 
     /** @param maxTopics topics one connection may listen to: more cannot be added at once */
     public static SubscriptionChange parse(InputStream body, int maxTopics) {
-        JsonObject json = readObject(body);
+        JsonObject json = RequestBody.jsonObject(RequestBody.read(body, MAX_BODY_BYTES));
         SubscriptionChange change = new SubscriptionChange(selectors(json, "add"), selectors(json, "remove"));
         if (change.added().isEmpty() && change.removed().isEmpty()) {
             throw new ApiException(400, "nothing to change: send {\"add\": [topics], \"remove\": [topics]}");
@@ -36,31 +31,6 @@ public record SubscriptionChange(List<String> added, List<String> removed) {
         return change;
     }
 
-    private static JsonObject readObject(InputStream body) {
-        String text;
-        try {
-            byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw new ApiException(413, "body is larger than " + MAX_BODY_BYTES + " bytes");
-            }
-            text = new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ApiException(400, "could not read the request body");
-        }
-        try {
-            JsonValue value = Json.createReader(new StringReader(text)).readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new ApiException(400, "body must be a JSON object {\"add\": [...], \"remove\": [...]}");
-            }
-            return value.asJsonObject();
-        } catch (JsonParsingException e) {
-            throw new ApiException(400, "malformed JSON at line " + e.getLocation().getLineNumber()
-                    + ", column " + e.getLocation().getColumnNumber());
-        } catch (JsonException e) {
-            throw new ApiException(400, "malformed JSON");
-        }
-    }
-
     private static List<String> selectors(JsonObject json, String field) {
         JsonValue value = json.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
@@ -69,15 +39,13 @@ public record SubscriptionChange(List<String> added, List<String> removed) {
         if (value.getValueType() != JsonValue.ValueType.ARRAY) {
             throw new ApiException(400, "'" + field + "' must be an array of topics");
         }
-        List<String> selectors = new ArrayList<>();
+        Set<String> selectors = new LinkedHashSet<>();
         for (JsonValue item : (JsonArray) value) {
             if (!(item instanceof JsonString selector)) {
                 throw new ApiException(400, "'" + field + "' must be an array of topics");
             }
             ApiException.refuseIf(FieldRules.topicSelectorProblem(selector.getString()));
-            if (!selectors.contains(selector.getString())) {
-                selectors.add(selector.getString());
-            }
+            selectors.add(selector.getString());
         }
         return List.copyOf(selectors);
     }

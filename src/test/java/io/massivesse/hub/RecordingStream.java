@@ -7,8 +7,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** An EventStream that records frames as text; it can stall like a client that stopped reading, or fail. */
-final class RecordingStream implements EventStream {
+/**
+ * An EventStream that records frames as text; it can stall like a client that stopped reading, or fail.
+ * Public for the tests of the layers above the hub, which need a stream to subscribe with.
+ */
+public final class RecordingStream implements EventStream {
 
     final List<String> frames = new CopyOnWriteArrayList<>();
     volatile boolean closed;

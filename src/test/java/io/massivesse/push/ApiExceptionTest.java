@@ -1,15 +1,14 @@
 package io.massivesse.push;
 
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import io.massivesse.event.Topics;
 import io.massivesse.hub.DuplicatePolicy;
-import io.massivesse.hub.EventStream;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
+import io.massivesse.hub.RecordingStream;
 import io.massivesse.hub.SubscribeRefusedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,37 +18,24 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** The hub's refusals and the field rules, as the HTTP answers a client gets. */
 class ApiExceptionTest {
 
-    private static final EventStream NOWHERE = new EventStream() {
-        @Override
-        public void open() {
-        }
-
-        @Override
-        public void write(List<byte[]> frames) {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     private static ApiException refusal(Hub hub, String userId) {
         return ApiException.of(catchThrowableOfType(SubscribeRefusedException.class,
-                () -> hub.subscribe(userId, NOWHERE, null, Topics.NONE)));
+                () -> hub.subscribe(userId, new RecordingStream(), null, Topics.NONE)));
     }
 
     @Test
     void overTheUserLimitIs429AndAtCapacityOrDrainingIs503WithRetryAfter() {
         Hub hub = new Hub(new HubSettings("n", 10, 30, 30, 1000, 3, 1, DuplicatePolicy.ALLOW, 0, 0, 64), HubMetrics.NONE);
         try {
-            hub.subscribe("alice", NOWHERE, null, Topics.NONE);
+            hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
             ApiException perUser = refusal(hub, "alice");
             assertThat(perUser.status()).isEqualTo(429);
             assertThat(perUser.retryAfterSeconds()).isNull();
             assertThat(perUser.getMessage()).isEqualTo("user alice already has 1 connections on this node");
 
-            hub.subscribe("bob", NOWHERE, null, Topics.NONE);
-            hub.subscribe("carol", NOWHERE, null, Topics.NONE);
+            hub.subscribe("bob", new RecordingStream(), null, Topics.NONE);
+            hub.subscribe("carol", new RecordingStream(), null, Topics.NONE);
             ApiException full = refusal(hub, "dave");
             assertThat(full.status()).isEqualTo(503);
             assertThat(full.retryAfterSeconds()).isEqualTo(5);

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import io.massivesse.event.Topics;
 import io.massivesse.event.Update;
 import io.massivesse.hub.DuplicatePolicy;
-import io.massivesse.hub.EventStream;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
+import io.massivesse.hub.RecordingStream;
 import io.massivesse.hub.Subscriber;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,19 +50,6 @@ class ConnectionAnnouncerTest {
         }
     }
 
-    private static final EventStream NOWHERE = new EventStream() {
-        @Override
-        public void open() {
-        }
-
-        @Override
-        public void write(List<byte[]> frames) {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     private Hub hub;
 
@@ -83,8 +70,8 @@ class ConnectionAnnouncerTest {
     void connectionsAreAnnouncedInBatchesWithTheirOpeningTime() {
         RecordingRelay relay = new RecordingRelay();
         ConnectionAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
-        Subscriber alice = hub.subscribe("alice", NOWHERE, null, Topics.NONE);
-        Subscriber bob = hub.subscribe("bob", NOWHERE, null, Topics.NONE);
+        Subscriber alice = hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
+        Subscriber bob = hub.subscribe("bob", new RecordingStream(), null, Topics.NONE);
         announcer.announce(alice);
         announcer.announce(bob);
         announcer.flush();
@@ -101,7 +88,7 @@ class ConnectionAnnouncerTest {
         ConnectionAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
         int count = ConnectionAnnouncer.MAX_BATCH * 2 + 7;
         for (int i = 0; i < count; i++) {
-            announcer.announce(hub.subscribe("u" + i, NOWHERE, null, Topics.NONE));
+            announcer.announce(hub.subscribe("u" + i, new RecordingStream(), null, Topics.NONE));
         }
         announcer.flush();
         assertThat(relay.batches).extracting(List::size)
@@ -112,7 +99,7 @@ class ConnectionAnnouncerTest {
     void underAllowNothingIsAnnounced() {
         RecordingRelay relay = new RecordingRelay();
         ConnectionAnnouncer announcer = announcer(DuplicatePolicy.ALLOW, relay);
-        announcer.announce(hub.subscribe("alice", NOWHERE, null, Topics.NONE));
+        announcer.announce(hub.subscribe("alice", new RecordingStream(), null, Topics.NONE));
         announcer.flush();
         assertThat(relay.batches).isEmpty();
     }
@@ -122,12 +109,12 @@ class ConnectionAnnouncerTest {
         RecordingRelay relay = new RecordingRelay();
         ConnectionAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
         relay.down = true;
-        announcer.announce(hub.subscribe("alice", NOWHERE, null, Topics.NONE));
+        announcer.announce(hub.subscribe("alice", new RecordingStream(), null, Topics.NONE));
         announcer.flush();
         relay.down = false;
         announcer.flush();
         assertThat(relay.batches).isEmpty();
-        announcer.announce(hub.subscribe("bob", NOWHERE, null, Topics.NONE));
+        announcer.announce(hub.subscribe("bob", new RecordingStream(), null, Topics.NONE));
         announcer.flush();
         assertThat(relay.batches).singleElement().extracting(batch -> batch.get(0).userId()).isEqualTo("bob");
     }
