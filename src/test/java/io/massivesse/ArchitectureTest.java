@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shape of the code: the event model at the bottom, then the hub, the relay, the web layer,
+ * The shape of the code: the event model at the bottom, then the hub, presence, the relay, the web layer,
  * and security, operations and the CDI wiring on top. Dependencies run downwards only.
  */
 class ArchitectureTest {
@@ -23,13 +23,15 @@ class ArchitectureTest {
     static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInAnyPackage(APP + "..")
             .layer("event").definedBy(APP + ".event..")
             .layer("hub").definedBy(APP + ".hub..")
+            .layer("presence").definedBy(APP + ".presence..")
             .layer("relay").definedBy(APP + ".relay..")
             .layer("web").definedBy(APP + ".push..")
             .layer("security").definedBy(APP + ".security..")
             .layer("operations").definedBy(APP + ".ops..", APP + ".health..")
             .layer("wiring").definedBy(APP + ".wiring..")
-            .whereLayer("event").mayOnlyBeAccessedByLayers("hub", "relay", "web", "security", "operations", "wiring")
-            .whereLayer("hub").mayOnlyBeAccessedByLayers("relay", "web", "operations", "wiring")
+            .whereLayer("event").mayOnlyBeAccessedByLayers("hub", "presence", "relay", "web", "security", "operations", "wiring")
+            .whereLayer("hub").mayOnlyBeAccessedByLayers("presence", "relay", "web", "operations", "wiring")
+            .whereLayer("presence").mayOnlyBeAccessedByLayers("relay", "web", "operations", "wiring")
             .whereLayer("relay").mayOnlyBeAccessedByLayers("web", "operations", "wiring")
             .whereLayer("web").mayOnlyBeAccessedByLayers("security", "operations", "wiring")
             .whereLayer("security").mayOnlyBeAccessedByLayers("wiring")

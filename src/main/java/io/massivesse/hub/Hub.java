@@ -3,6 +3,7 @@ package io.massivesse.hub;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Executor;
@@ -54,6 +55,7 @@ public class Hub {
     private volatile long lastBeatNanos = System.nanoTime();
     /** When the event being fanned out now started, or 0 when none is: a stuck dispatch fails liveness. */
     private volatile long dispatchSinceNanos;
+    private volatile ConnectionWatcher watcher = ConnectionWatcher.NONE;
 
     public Hub(HubSettings settings, HubMetrics metrics) {
         this(settings, WriterThreads.create(), metrics);
@@ -78,6 +80,11 @@ public class Hub {
 
     public HubSettings settings() {
         return settings;
+    }
+
+    /** The one watcher told of every connection opened and closed from now on. */
+    public void watch(ConnectionWatcher watcher) {
+        this.watcher = watcher;
     }
 
     /**
@@ -113,6 +120,7 @@ public class Hub {
         CONNECTIONS.info(() -> "connect " + subscriber + " active=" + active.get()
                 + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
         subscriber.start();
+        watcher.opened(subscriber);
         for (Subscriber old : displaced) {
             old.closeAfter(SseFrames.replaced(userId), CloseReason.REPLACED);
         }
@@ -226,6 +234,19 @@ public class Hub {
         }
     }
 
+    /**
+     * The users of this node's connections that listen to the topic: for a name, every connection an event
+     * published to it reaches (exact or through a prefix); for a prefix selector, those that asked for it.
+     */
+    public Set<String> listenersOf(String selector) {
+        dispatch.lock();
+        try {
+            return topics.users(selector);
+        } finally {
+            dispatch.unlock();
+        }
+    }
+
     /** Topic names and prefixes at least one connection on this node listens to. */
     public int activeTopics() {
         return activeTopics;
@@ -266,7 +287,7 @@ public class Hub {
 
 
     /** The user's open connections on this node (a snapshot). */
-    List<Subscriber> connectionsOf(String userId) {
+    public List<Subscriber> connectionsOf(String userId) {
         Subscriber[] subscribers = byUser.get(userId);
         return subscribers == null ? List.of() : List.of(subscribers);
     }
@@ -343,6 +364,7 @@ public class Hub {
         }
         int now = active.decrementAndGet();
         metrics.connectionClosed(reason);
+        watcher.closed(subscriber, reason);
         CONNECTIONS.info(() -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);
     }
 

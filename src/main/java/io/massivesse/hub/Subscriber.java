@@ -175,7 +175,7 @@ public final class Subscriber {
         }
     }
 
-    synchronized boolean isClosed() {
+    public synchronized boolean isClosed() {
         return closeReason != null;
     }
 

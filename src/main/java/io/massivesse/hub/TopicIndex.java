@@ -2,8 +2,10 @@ package io.massivesse.hub;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.massivesse.event.Topics;
@@ -65,6 +67,24 @@ final class TopicIndex {
      * and to prefixes of it); returns how many took it.
      */
     long offer(String topic, byte[] frame) {
+        List<ConcurrentHashMap<Subscriber, Boolean>> matching = matching(topic);
+        if (matching.isEmpty()) {
+            return 0;
+        }
+        if (matching.size() == 1) {
+            // One set: nobody can be in it twice, so no need to mark who has the event.
+            return matching.get(0).reduceKeysToLong(Hub.PARALLEL_THRESHOLD, s -> s.offer(frame) ? 1L : 0L, 0L, Long::sum);
+        }
+        long event = ++events;
+        long taken = 0;
+        for (ConcurrentHashMap<Subscriber, Boolean> subscribers : matching) {
+            taken += offerOnce(subscribers, frame, event);
+        }
+        return taken;
+    }
+
+    /** The subscriber sets an event for the topic reaches: the name's own, and those of its prefixes. */
+    private List<ConcurrentHashMap<Subscriber, Boolean>> matching(String topic) {
         List<ConcurrentHashMap<Subscriber, Boolean>> matching = new ArrayList<>(4);
         ConcurrentHashMap<Subscriber, Boolean> exact = byName.get(topic);
         if (exact != null) {
@@ -80,16 +100,7 @@ final class TopicIndex {
             }
             start = slash + 1;
         }
-        if (matching.size() == 1) {
-            // One set: nobody can be in it twice, so no need to mark who has the event.
-            return matching.get(0).reduceKeysToLong(Hub.PARALLEL_THRESHOLD, s -> s.offer(frame) ? 1L : 0L, 0L, Long::sum);
-        }
-        long event = ++events;
-        long taken = 0;
-        for (ConcurrentHashMap<Subscriber, Boolean> subscribers : matching) {
-            taken += offerOnce(subscribers, frame, event);
-        }
-        return taken;
+        return matching;
     }
 
     /**
@@ -104,6 +115,26 @@ final class TopicIndex {
             subscriber.lastTopicEvent = event;
             return subscriber.offer(frame) ? 1L : 0L;
         }, 0L, Long::sum);
+    }
+
+    /** The users listening to a name (exactly or through a prefix), or to exactly this prefix selector. */
+    Set<String> users(String selector) {
+        Set<String> users = new HashSet<>();
+        if (Topics.isPrefix(selector)) {
+            Node node = prefixes;
+            for (String segment : segments(selector)) {
+                node = node.children.get(segment);
+                if (node == null) {
+                    return users;
+                }
+            }
+            node.subscribers.keySet().forEach(subscriber -> users.add(subscriber.userId()));
+            return users;
+        }
+        for (Map<Subscriber, Boolean> subscribers : matching(selector)) {
+            subscribers.keySet().forEach(subscriber -> users.add(subscriber.userId()));
+        }
+        return users;
     }
 
     /** Names and prefixes that at least one connection on this node listens to. */

@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.massivesse.hub.Hub;
+import io.massivesse.relay.ClusterAnnouncer;
 
 /**
  * Drains the node when the server stops. Liberty stops an application only after its quiesce
@@ -37,6 +38,9 @@ public class GracefulShutdown {
 
     @Inject
     Hub hub;
+
+    @Inject
+    ClusterAnnouncer announcer;
 
     /** Clients reconnect between sse.retry.millis and that plus this: 100,000 of them not in the same instant. */
     @Inject
@@ -91,9 +95,14 @@ public class GracefulShutdown {
         }
     }
 
-    /** Drains, then waits (bounded) until every stream has ended. */
+    /**
+     * Drains, leaves the cluster's presence, then waits (bounded) until every stream has ended. Leaving
+     * comes first: once the streams have ended Liberty goes on stopping the application, and the broker
+     * connections with it.
+     */
     void drainAndWait() {
         hub.drain(spreadMillis);
+        announcer.leave();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
         while (hub.activeConnections() > 0 && System.nanoTime() < deadline) {
             try {

@@ -24,14 +24,17 @@ import org.eclipse.microprofile.metrics.Timer;
 import io.massivesse.hub.CloseReason;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
+import io.massivesse.presence.Presence;
+import io.massivesse.presence.PresenceMetrics;
 import io.massivesse.push.PublishMetrics;
+import io.massivesse.relay.ClusterAnnouncer;
 
 /**
  * The node's application metrics at {@code /metrics} (Prometheus names in the README's
  * "Operating it"). Deliveries are counted once per event with the fan-out's total, not per connection.
  */
 @ApplicationScoped
-public class SseMetrics implements HubMetrics, PublishMetrics {
+public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
 
     @Inject
     MetricRegistry registry;
@@ -40,7 +43,13 @@ public class SseMetrics implements HubMetrics, PublishMetrics {
     @Inject
     Instance<Hub> hub;
 
+    @Inject
+    Instance<ClusterAnnouncer> announcer;
+
     private Counter opened;
+    private Counter presenceMessages;
+    private Counter presenceChanges;
+    private final Map<Boolean, Counter> presenceQueries = new HashMap<>();
     private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
     private Counter slowConsumers;
     private final Map<String, Counter> published = new HashMap<>();
@@ -76,6 +85,19 @@ public class SseMetrics implements HubMetrics, PublishMetrics {
         replayed = counter("sse.events.replayed", "events sent again from the replay window to reconnecting clients");
         resets = counter("sse.replay.resets", "reconnects whose Last-Event-ID was outside the replay window (event: reset)");
         relayLag = timer("sse.relay.lag", "from the publishing node accepting an event to this node starting its fan-out");
+        presenceMessages = counter("sse.presence.messages", "messages this node sent to the presence topic");
+        presenceChanges = counter("sse.presence.changes", "presence changes (online, offline, node up or down) this node reported");
+        for (boolean forTopic : List.of(false, true)) {
+            presenceQueries.put(forTopic, registry.counter(Metadata.builder().withName("sse.presence.queries.answered")
+                    .withDescription("presence queries this node answered for its own connections, by subject").build(),
+                    new Tag("subject", forTopic ? "topic" : "user")));
+        }
+        registry.gauge(Metadata.builder().withName("sse.presence.nodes")
+                .withDescription("nodes this node counts as live, itself included (0 with presence off)").build(),
+                announcer, a -> {
+                    Presence presence = a.get().presence();
+                    return presence == null ? 0 : presence.liveNodes().size();
+                });
         fanOut = timer("sse.fanout.duration", "time to queue one event for every matching connection on this node");
     }
 
@@ -119,6 +141,17 @@ public class SseMetrics implements HubMetrics, PublishMetrics {
         // Clocks of two nodes may differ a little: a negative lag is recorded as none.
         relayLag.update(Duration.ofMillis(Math.max(0, relayLagMillis)));
         fanOut.update(Duration.ofNanos(fanOutNanos));
+    }
+
+    @Override
+    public void presenceMessageSent(int changes) {
+        presenceMessages.inc();
+        presenceChanges.inc(changes);
+    }
+
+    @Override
+    public void presenceQueryAnswered(boolean forTopic) {
+        presenceQueries.get(forTopic).inc();
     }
 
     @Override

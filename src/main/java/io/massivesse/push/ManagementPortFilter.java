@@ -8,8 +8,6 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 /**
  * Keeps subscribers off the management port (server.xml {@code managementHttpEndpoint}): it exists
  * so health, metrics and publishing stay reachable when streams fill the public port.
@@ -19,19 +17,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ManagementPortFilter implements ContainerRequestFilter {
 
-    /** server.xml's variable, which MicroProfile Config reads too: one default for both. */
     @Inject
-    @ConfigProperty(name = "management.port")
-    int managementPort;
+    ManagementPort managementPort;
 
     @Context
     HttpServletRequest request;
 
     @Override
     public void filter(ContainerRequestContext context) {
-        if (request.getLocalPort() == managementPort) {
+        if (managementPort.received(request)) {
             context.abortWith(ErrorResponses.of(403,
-                    "port " + managementPort + " is for management and publishing; subscribe on the public HTTP port", null));
+                    "port " + managementPort.number() + " is for management and publishing; subscribe on the public HTTP port", null));
         }
     }
 }

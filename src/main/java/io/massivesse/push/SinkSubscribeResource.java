@@ -17,8 +17,6 @@ import jakarta.ws.rs.sse.SseEventSink;
 
 import io.massivesse.event.Topics;
 import io.massivesse.hub.Hub;
-import io.massivesse.hub.Subscriber;
-import io.massivesse.relay.ConnectionAnnouncer;
 
 /**
  * {@code GET /sse/connect/{userId}} through JAX-RS's {@link SseEventSink}, when
@@ -31,9 +29,6 @@ public class SinkSubscribeResource {
     @Inject
     Hub hub;
 
-    @Inject
-    ConnectionAnnouncer announcer;
-
     @GET
     @SubscribeEndpoint
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -45,7 +40,6 @@ public class SinkSubscribeResource {
                         @Context Sse sse) {
         String lastEventId = SubscribeResource.validate(userId, lastEventIdHeader, lastEventIdQuery);
         Topics listening = SubscribeResource.topicsOf(topics, hub.settings().maxTopicsPerConnection());
-        Subscriber subscriber = hub.subscribe(userId, new SinkEventStream(sink, sse), lastEventId, listening);
-        announcer.announce(subscriber);
+        hub.subscribe(userId, new SinkEventStream(sink, sse), lastEventId, listening);
     }
 }

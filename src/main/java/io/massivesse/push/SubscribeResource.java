@@ -30,7 +30,6 @@ import io.massivesse.event.Topics;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
 import io.massivesse.hub.SubscribeRefusedException;
-import io.massivesse.relay.ConnectionAnnouncer;
 
 /**
  * {@code GET /sse/connect/{userId}}: opens the user's event stream on this node, written as
@@ -43,9 +42,6 @@ public class SubscribeResource {
 
     @Inject
     Hub hub;
-
-    @Inject
-    ConnectionAnnouncer announcer;
 
     /**
      * The request is suspended and never resumed: the hub's writer owns the response from
@@ -82,24 +78,20 @@ public class SubscribeResource {
                         @QueryParam("topic") List<String> topics,
                         @Suspended AsyncResponse async,
                         @Context HttpServletRequest request) {
-        Subscriber subscriber;
-        AsyncContext context;
         try {
             String lastEventId = validate(userId, lastEventIdHeader, lastEventIdQuery);
             Topics listening = topicsOf(topics, hub.settings().maxTopicsPerConnection());
-            context = request.getAsyncContext();
+            AsyncContext context = request.getAsyncContext();
             // An event stream has no end the container should enforce; dead clients are found by the heartbeat.
             context.setTimeout(0);
             // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
             ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
-            subscriber = hub.subscribe(userId, stream, lastEventId, listening);
+            Subscriber subscriber = hub.subscribe(userId, stream, lastEventId, listening);
             context.addListener(stream.listenerFor(subscriber));
         } catch (ApiException | SubscribeRefusedException refused) {
             // Through the exception mappers, as every other refusal goes: the same JSON answer.
             async.resume(refused);
-            return;
         }
-        announcer.announce(subscriber);
     }
 
     /**

@@ -16,10 +16,12 @@ import org.eclipse.microprofile.openapi.annotations.Components;
 
 import io.massivesse.push.ErrorMapper;
 import io.massivesse.push.ManagementPortFilter;
+import io.massivesse.push.PresenceResource;
 import io.massivesse.push.PublishResource;
 import io.massivesse.push.SinkSubscribeResource;
 import io.massivesse.push.SubscribeResource;
 import io.massivesse.push.SubscriptionsResource;
+import io.massivesse.security.PresenceAccessFilter;
 import io.massivesse.security.PublishAccessFilter;
 import io.massivesse.security.SubscribeAccessFilter;
 
@@ -50,7 +52,8 @@ public class SseApplication extends Application {
             case "sink" -> SinkSubscribeResource.class;
             default -> throw new IllegalArgumentException("sse.writer must be 'frames' or 'sink', not '" + writer + "'");
         };
-        return Set.of(subscribe, PublishResource.class, SubscriptionsResource.class, ErrorMapper.class,
-                ManagementPortFilter.class, SubscribeAccessFilter.class, PublishAccessFilter.class);
+        return Set.of(subscribe, PublishResource.class, SubscriptionsResource.class, PresenceResource.class,
+                ErrorMapper.class, ManagementPortFilter.class, SubscribeAccessFilter.class, PublishAccessFilter.class,
+                PresenceAccessFilter.class);
     }
 }

@@ -153,6 +153,14 @@ class SecurityIT {
         return send(request);
     }
 
+    private static HttpResponse<String> presence(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(at(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
     private static HttpResponse<String> publish(String path, String json) {
         return publish(path, "application/json", json, publisherToken);
     }
@@ -215,6 +223,20 @@ class SecurityIT {
             assertThat(alice.status()).isEqualTo(200);
             alice.awaitEvent("connected");
         }
+    }
+
+    @Test
+    void presenceQueriesNeedThePublisherGroupOrTheManagementPort() {
+        assertJsonError(presence("/sse/presence/bystander", null), 401);
+        assertJsonError(presence("/sse/presence/bystander", token("alice")), 403);
+        assertJsonError(presence("/sse/presence?topic=orders/42", token("bystander")), 403);
+        HttpResponse<String> publisher = presence("/sse/presence/bystander", publisherToken);
+        assertThat(publisher.statusCode()).as(publisher.body()).isEqualTo(200);
+        assertThat(json(publisher).getBoolean("online")).isTrue();
+        HttpResponse<String> management = send(HttpRequest.newBuilder(
+                URI.create(CLUSTER.management(1) + "/sse/presence/bystander")).GET());
+        assertThat(management.statusCode()).as(management.body()).isEqualTo(200);
+        assertThat(json(management).getJsonArray("connections")).hasSize(1);
     }
 
     @Test

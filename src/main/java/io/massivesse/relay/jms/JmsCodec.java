@@ -1,8 +1,19 @@
 package io.massivesse.relay.jms;
 
+import java.io.StringReader;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -10,7 +21,11 @@ import jakarta.jms.TextMessage;
 
 import io.massivesse.event.FieldRules;
 import io.massivesse.event.Update;
-import io.massivesse.relay.OpenedConnection;
+import io.massivesse.presence.OpenedConnection;
+import io.massivesse.presence.Presence;
+import io.massivesse.presence.PresenceAnswer;
+import io.massivesse.presence.PresenceChange;
+import io.massivesse.presence.PresenceQuestion;
 
 /**
  * The JMS message format of the topic (the contract enterprise applications publish with):
@@ -30,6 +45,13 @@ public final class JmsCodec {
     public static final String CONTROL = "sseControl";
     public static final String CONTROL_CONNECTED = "connected";
     public static final String CONTROL_SUBSCRIPTIONS = "subscriptions";
+    public static final String CONTROL_DISCONNECTED = "disconnected";
+    public static final String CONTROL_PRESENT = "present";
+    public static final String CONTROL_NODE = "node";
+    public static final String CONTROL_STOPPED = "stopped";
+    public static final String CONTROL_QUESTION = "presence-query";
+    /** A presence query's subject: {@code user} or {@code topic}; the body is the user id or topic. */
+    public static final String QUESTION = "sseQuestion";
     public static final String NODE = "sseNode";
     /** Artemis duplicate detection: a retried publish with the same id is stored once. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
@@ -38,7 +60,8 @@ public final class JmsCodec {
     }
 
     /** What a node does with one message from the topic. */
-    public sealed interface Inbound permits Event, Connected, Subscriptions, Invalid {
+    public sealed interface Inbound
+            permits Event, Connected, Subscriptions, Disconnected, Claimed, NodeAlive, NodeStopped, Question, Invalid {
     }
 
     public record Event(Update update) implements Inbound {
@@ -50,6 +73,26 @@ public final class JmsCodec {
 
     /** Topics to add to and remove from the user's open connections, on every node. */
     public record Subscriptions(String userId, List<String> added, List<String> removed) implements Inbound {
+    }
+
+    /** The last connections of these users on another node closed. */
+    public record Disconnected(String node, List<String> userIds) implements Inbound {
+    }
+
+    /** Another node holds (or departs) these users. */
+    public record Claimed(String node, List<Presence.Present> claims) implements Inbound {
+    }
+
+    /** A node's periodic announcement. */
+    public record NodeAlive(String node) implements Inbound {
+    }
+
+    /** A node stopped on purpose, handing over its departing users. */
+    public record NodeStopped(String node, List<Presence.Departure> departures) implements Inbound {
+    }
+
+    /** A presence query, to be answered to {@code message.getJMSReplyTo()}. */
+    public record Question(String node, PresenceQuestion question) implements Inbound {
     }
 
     public record Invalid(String reason) implements Inbound {
@@ -95,6 +138,101 @@ public final class JmsCodec {
         message.setText(lines.toString());
     }
 
+    /** Node-to-node: users whose last connection on the node closed, one per line. */
+    public static void writeDisconnected(String node, List<String> userIds, TextMessage message) throws JMSException {
+        control(message, CONTROL_DISCONNECTED, node);
+        message.setText(String.join("\n", userIds));
+    }
+
+    /** Node-to-node: {@code <reportedNode> <userId>} lines, the users the node holds. */
+    public static void writePresent(String node, List<Presence.Present> claims, TextMessage message) throws JMSException {
+        control(message, CONTROL_PRESENT, node);
+        StringBuilder lines = new StringBuilder(claims.size() * 24);
+        for (Presence.Present claim : claims) {
+            lines.append(claim.reportedNode()).append(' ').append(claim.userId()).append('\n');
+        }
+        message.setText(lines.toString());
+    }
+
+    public static void writeNode(String node, TextMessage message) throws JMSException {
+        control(message, CONTROL_NODE, node);
+    }
+
+    /** Node-to-node: {@code <dueAt> <closedAt> <reason> <reportedNode> <userId>} lines, the users handed over. */
+    public static void writeStopped(String node, List<Presence.Departure> departures, TextMessage message)
+            throws JMSException {
+        control(message, CONTROL_STOPPED, node);
+        StringBuilder lines = new StringBuilder(departures.size() * 48);
+        for (Presence.Departure departure : departures) {
+            lines.append(departure.dueAt()).append(' ').append(departure.closedAt()).append(' ')
+                    .append(departure.reason()).append(' ').append(departure.reportedNode()).append(' ')
+                    .append(departure.userId()).append('\n');
+        }
+        message.setText(lines.toString());
+    }
+
+    public static void writeQuestion(String node, PresenceQuestion question, TextMessage message) throws JMSException {
+        control(message, CONTROL_QUESTION, node);
+        message.setStringProperty(QUESTION, question.subject() == PresenceQuestion.Subject.USER ? "user" : "topic");
+        message.setText(question.value());
+    }
+
+    private static void control(Message message, String kind, String node) throws JMSException {
+        message.setStringProperty(CONTROL, kind);
+        message.setStringProperty(NODE, node);
+    }
+
+    /** A node's answer to a presence query, as the JSON text of the reply. */
+    public static String answer(PresenceAnswer answer) {
+        JsonArrayBuilder connections = Json.createArrayBuilder();
+        for (PresenceAnswer.Connection connection : answer.connections()) {
+            connections.add(Json.createObjectBuilder().add("since", connection.since())
+                    .add("topics", Json.createArrayBuilder(connection.topics())));
+        }
+        return Json.createObjectBuilder().add("node", answer.node()).add("connections", connections)
+                .add("users", Json.createArrayBuilder(answer.users())).build().toString();
+    }
+
+    public static PresenceAnswer readAnswer(String json) {
+        JsonObject object = Json.createReader(new StringReader(json)).readObject();
+        List<PresenceAnswer.Connection> connections = new ArrayList<>();
+        for (JsonValue value : object.getJsonArray("connections")) {
+            JsonObject connection = value.asJsonObject();
+            connections.add(new PresenceAnswer.Connection(connection.getJsonNumber("since").longValue(),
+                    strings(connection.getJsonArray("topics"))));
+        }
+        return new PresenceAnswer(object.getString("node"), connections,
+                new LinkedHashSet<>(strings(object.getJsonArray("users"))));
+    }
+
+    private static List<String> strings(List<JsonValue> values) {
+        return values.stream().map(value -> ((JsonString) value).getString()).toList();
+    }
+
+    /**
+     * The body of a message on the presence topic: {@code {"node": <sender>, "changes": [...]}}, each change
+     * with {@code type} (online, offline, node-up, node-down), {@code node}, {@code at} (ISO-8601) and, by
+     * type, {@code userId}, {@code topics}, {@code reason}.
+     */
+    public static String presence(String node, List<PresenceChange> changes) {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        for (PresenceChange change : changes) {
+            JsonObjectBuilder object = Json.createObjectBuilder().add("type", change.kind().wireName());
+            if (change.userId() != null) {
+                object.add("userId", change.userId());
+            }
+            object.add("node", change.node());
+            if (change.kind() == PresenceChange.Kind.ONLINE) {
+                object.add("topics", Json.createArrayBuilder(change.topics()));
+            }
+            if (change.reason() != null) {
+                object.add("reason", change.reason());
+            }
+            array.add(object.add("at", Instant.ofEpochMilli(change.at()).toString()));
+        }
+        return Json.createObjectBuilder().add("node", node).add("changes", array).build().toString();
+    }
+
     /**
      * Reads a message from the topic. Messages from other JMS clients are checked as strictly as a
      * REST publish: no line breaks in names or ids, a valid user id, non-blank data.
@@ -105,6 +243,8 @@ public final class JmsCodec {
             return switch (control) {
                 case CONTROL_CONNECTED -> readConnected(message);
                 case CONTROL_SUBSCRIPTIONS -> readSubscriptions(message);
+                case CONTROL_DISCONNECTED, CONTROL_PRESENT, CONTROL_NODE, CONTROL_STOPPED, CONTROL_QUESTION ->
+                        readPresence(control, message);
                 default -> new Invalid("unknown control message '" + control + "'");
             };
         }
@@ -173,6 +313,70 @@ public final class JmsCodec {
             (line.charAt(0) == '+' ? added : removed).add(selector);
         }
         return new Subscriptions(userId, added, removed);
+    }
+
+    /** The presence control messages; each names its node, and every line is checked before it is used. */
+    private static Inbound readPresence(String control, Message message) throws JMSException {
+        String node = message.getStringProperty(NODE);
+        if (node == null || FieldRules.userIdProblem(node).isPresent() || !(message instanceof TextMessage text)) {
+            return new Invalid("a " + control + " message needs a valid sseNode and a text body");
+        }
+        String body = text.getText() == null ? "" : text.getText();
+        List<String> lines = body.isEmpty() ? List.of() : List.of(body.split("\n"));
+        try {
+            return switch (control) {
+                case CONTROL_DISCONNECTED -> {
+                    lines.forEach(JmsCodec::requireName);
+                    yield new Disconnected(node, lines);
+                }
+                case CONTROL_PRESENT -> {
+                    List<Presence.Present> claims = new ArrayList<>();
+                    for (String line : lines) {
+                        String[] parts = fields(line, 2);
+                        claims.add(new Presence.Present(requireName(parts[1]), requireName(parts[0])));
+                    }
+                    yield new Claimed(node, claims);
+                }
+                case CONTROL_NODE -> new NodeAlive(node);
+                case CONTROL_STOPPED -> {
+                    List<Presence.Departure> departures = new ArrayList<>();
+                    for (String line : lines) {
+                        String[] parts = fields(line, 5);
+                        departures.add(new Presence.Departure(requireName(parts[4]), requireName(parts[3]),
+                                requireName(parts[2]), Long.parseLong(parts[1]), Long.parseLong(parts[0])));
+                    }
+                    yield new NodeStopped(node, departures);
+                }
+                default -> {
+                    String subject = message.getStringProperty(QUESTION);
+                    if ("user".equals(subject) && FieldRules.userIdProblem(body).isEmpty()) {
+                        yield new Question(node, PresenceQuestion.user(body));
+                    }
+                    if ("topic".equals(subject) && FieldRules.topicSelectorProblem(body).isEmpty()) {
+                        yield new Question(node, PresenceQuestion.topic(body));
+                    }
+                    yield new Invalid("a presence query needs sseQuestion user or topic and a valid body");
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            return new Invalid("a " + control + " message has a bad line: " + e.getMessage());
+        }
+    }
+
+    private static String[] fields(String line, int count) {
+        String[] parts = line.split(" ", count);
+        if (parts.length != count) {
+            throw new IllegalArgumentException("expected " + count + " fields");
+        }
+        return parts;
+    }
+
+    /** User ids, node ids and close reasons share one character set, so one check covers each field. */
+    private static String requireName(String value) {
+        FieldRules.userIdProblem(value).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        return value;
     }
 
     /** {@code <openedAt> <userId>}, or {@code null} when the line is not that. */

@@ -1,27 +1,41 @@
 package io.massivesse.relay.jms;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
+import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.massivesse.event.Update;
-import io.massivesse.relay.OpenedConnection;
+import io.massivesse.presence.OpenedConnection;
+import io.massivesse.presence.Presence;
+import io.massivesse.presence.PresenceAnswer;
+import io.massivesse.presence.PresenceChange;
+import io.massivesse.presence.PresenceMetrics;
+import io.massivesse.presence.PresenceQuestion;
+import io.massivesse.presence.PresenceSettings;
 import io.massivesse.relay.Relay;
 import io.massivesse.relay.RelayUnavailableException;
 
-/** The relay through the Artemis topic every node consumes ({@link TopicListener}). */
+/**
+ * The relay through the Artemis topic every node consumes ({@link TopicListener}); presence changes go
+ * to a second topic, for enterprise applications.
+ */
 @ApplicationScoped
 public class JmsRelay implements Relay {
 
@@ -31,8 +45,26 @@ public class JmsRelay implements Relay {
     @Resource(lookup = "jms/sseTopic")
     Topic topic;
 
+    @Resource(lookup = "jms/ssePresenceTopic")
+    Topic presenceTopic;
+
     @Inject
     BrokerProbe probe;
+
+    @Inject
+    PresenceMetrics presenceMetrics;
+
+    @Inject
+    @ConfigProperty(name = "sse.node.id")
+    String nodeId;
+
+    /** Presence changes are at most this many to a message, so a node's 15,000 users make a few messages, none huge. */
+    static final int CHANGES_PER_MESSAGE = 1_000;
+
+    /** A node's announcement is worth nothing once the others would have taken it for down. */
+    @Inject
+    @ConfigProperty(name = "sse.presence.node.interval.seconds")
+    long nodeIntervalSeconds;
 
     /** Events expire on the broker after this: a node away longer, or gone for good, does not pile them up. */
     @Inject
@@ -76,16 +108,126 @@ public class JmsRelay implements Relay {
         });
     }
 
+    @Override
+    public void announceDepartures(String nodeId, List<String> userIds) throws RelayUnavailableException {
+        send(context -> {
+            TextMessage message = context.createTextMessage();
+            JmsCodec.writeDisconnected(nodeId, userIds, message);
+            return message;
+        });
+    }
+
+    @Override
+    public void claimPresent(String nodeId, List<Presence.Present> claims) throws RelayUnavailableException {
+        send(context -> {
+            TextMessage message = context.createTextMessage();
+            JmsCodec.writePresent(nodeId, claims, message);
+            return message;
+        });
+    }
+
+    @Override
+    public void announceNode(String nodeId) throws RelayUnavailableException {
+        long ttl = PresenceSettings.MISSED_ANNOUNCEMENTS * nodeIntervalSeconds * 1000;
+        send(topic, DeliveryMode.NON_PERSISTENT, ttl, context -> {
+            TextMessage message = context.createTextMessage();
+            JmsCodec.writeNode(nodeId, message);
+            return message;
+        });
+    }
+
+    @Override
+    public void announceStop(String nodeId, List<Presence.Departure> departures) throws RelayUnavailableException {
+        send(context -> {
+            TextMessage message = context.createTextMessage();
+            JmsCodec.writeStopped(nodeId, departures, message);
+            return message;
+        });
+    }
+
+    /** Persistent and without expiry: a consumer's durable subscription keeps every change, across a broker restart too. */
+    @Override
+    public void publishPresence(String nodeId, List<PresenceChange> changes) throws RelayUnavailableException {
+        for (int from = 0; from < changes.size(); from += CHANGES_PER_MESSAGE) {
+            List<PresenceChange> part = changes.subList(from, Math.min(changes.size(), from + CHANGES_PER_MESSAGE));
+            send(presenceTopic, DeliveryMode.PERSISTENT, 0, context -> {
+                TextMessage message = context.createTextMessage(JmsCodec.presence(nodeId, part));
+                message.setStringProperty(JmsCodec.NODE, nodeId);
+                return message;
+            });
+            presenceMetrics.presenceMessageSent(part.size());
+        }
+    }
+
+    /**
+     * The question goes on the topic with a temporary queue to reply to, and expires with the timeout:
+     * a node that is away never answers a stale question later.
+     */
+    @Override
+    public List<PresenceAnswer> ask(PresenceQuestion question, Set<String> expected, long timeoutMillis)
+            throws RelayUnavailableException {
+        List<PresenceAnswer> answers = new ArrayList<>();
+        Set<String> waiting = new HashSet<>(expected);
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        try (JMSContext context = factory.createContext()) {
+            TemporaryQueue replies = context.createTemporaryQueue();
+            try (JMSConsumer consumer = context.createConsumer(replies)) {
+                TextMessage message = context.createTextMessage();
+                JmsCodec.writeQuestion(nodeId, question, message);
+                message.setJMSReplyTo(replies);
+                context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT).setTimeToLive(timeoutMillis)
+                        .send(topic, message);
+                while (!waiting.isEmpty()) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    Message reply = left > 0 ? consumer.receive(left) : null;
+                    if (reply == null) {
+                        break;
+                    }
+                    if (reply instanceof TextMessage text && text.getText() != null) {
+                        PresenceAnswer answer = JmsCodec.readAnswer(text.getText());
+                        if (waiting.remove(answer.node()) || !expected.contains(answer.node())) {
+                            answers.add(answer);
+                        }
+                    }
+                }
+            } finally {
+                replies.delete();
+            }
+        } catch (JMSRuntimeException | JMSException e) {
+            probe.markDown();
+            throw new RelayUnavailableException("the message broker is unavailable", e);
+        }
+        return answers;
+    }
+
+    /** Sends a node's answer to the temporary queue the question named. */
+    void reply(Message question, PresenceAnswer answer) throws JMSException {
+        if (question.getJMSReplyTo() == null) {
+            return;
+        }
+        try (JMSContext context = factory.createContext()) {
+            context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+                    .send(question.getJMSReplyTo(), context.createTextMessage(JmsCodec.answer(answer)));
+        } catch (JMSRuntimeException e) {
+            probe.markDown();
+            throw e;
+        }
+    }
+
     private interface MessageMaker {
         Message make(JMSContext context) throws JMSException;
     }
 
     private void send(MessageMaker maker) throws RelayUnavailableException {
+        send(topic, persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT, ttlSeconds * 1000, maker);
+    }
+
+    private void send(Topic to, int deliveryMode, long ttlMillis, MessageMaker maker) throws RelayUnavailableException {
         try (JMSContext context = factory.createContext()) {
             context.createProducer()
-                    .setDeliveryMode(persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT)
-                    .setTimeToLive(ttlSeconds * 1000)
-                    .send(topic, maker.make(context));
+                    .setDeliveryMode(deliveryMode)
+                    .setTimeToLive(ttlMillis)
+                    .send(to, maker.make(context));
         } catch (JMSRuntimeException | JMSException e) {
             probe.markDown();
             throw new RelayUnavailableException("the message broker is unavailable", e);

@@ -4,6 +4,7 @@ import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -12,7 +13,11 @@ import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
 
 import io.massivesse.event.Update;
-import io.massivesse.relay.OpenedConnection;
+import io.massivesse.presence.OpenedConnection;
+import io.massivesse.presence.Presence;
+import io.massivesse.presence.PresenceAnswer;
+import io.massivesse.presence.PresenceChange;
+import io.massivesse.presence.PresenceQuestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -146,5 +151,59 @@ class JmsCodecTest {
         JmsCodec.Inbound inbound = JmsCodec.read(bytes);
         assertThat(inbound).isInstanceOf(JmsCodec.Invalid.class);
         assertThat(((JmsCodec.Invalid) inbound).reason()).startsWith("not a TextMessage");
+    }
+
+    @Test
+    void presenceControlMessagesSurviveTheTrip() throws JMSException {
+        TextMessage claims = textMessage();
+        JmsCodec.writePresent("node2", List.of(new Presence.Present("alice", "node1")), claims);
+        assertThat(JmsCodec.read(claims)).isEqualTo(new JmsCodec.Claimed("node2", List.of(new Presence.Present("alice", "node1"))));
+
+        TextMessage gone = textMessage();
+        JmsCodec.writeDisconnected("node2", List.of("alice", "bob"), gone);
+        assertThat(JmsCodec.read(gone)).isEqualTo(new JmsCodec.Disconnected("node2", List.of("alice", "bob")));
+
+        Presence.Departure departure = new Presence.Departure("bob", "node1", "node-shutdown", 10L, 20L);
+        TextMessage stopped = textMessage();
+        JmsCodec.writeStopped("node2", List.of(departure), stopped);
+        assertThat(JmsCodec.read(stopped)).isEqualTo(new JmsCodec.NodeStopped("node2", List.of(departure)));
+
+        TextMessage alive = textMessage();
+        JmsCodec.writeNode("node2", alive);
+        assertThat(JmsCodec.read(alive)).isEqualTo(new JmsCodec.NodeAlive("node2"));
+
+        TextMessage question = textMessage();
+        JmsCodec.writeQuestion("node2", PresenceQuestion.topic("orders/*"), question);
+        assertThat(JmsCodec.read(question)).isEqualTo(new JmsCodec.Question("node2", PresenceQuestion.topic("orders/*")));
+    }
+
+    @Test
+    void badPresenceLinesAreRefused() throws JMSException {
+        assertThat(refusal(message("node1 al\u0000ice", JmsCodec.CONTROL, JmsCodec.CONTROL_PRESENT, JmsCodec.NODE, "node2")))
+                .contains("bad line");
+        assertThat(refusal(message("x 10 r n u", JmsCodec.CONTROL, JmsCodec.CONTROL_STOPPED, JmsCodec.NODE, "node2")))
+                .contains("bad line");
+        assertThat(refusal(message("alice", JmsCodec.CONTROL, JmsCodec.CONTROL_DISCONNECTED))).contains("sseNode");
+        assertThat(refusal(message("orders/**", JmsCodec.CONTROL, JmsCodec.CONTROL_QUESTION, JmsCodec.NODE, "node2",
+                JmsCodec.QUESTION, "topic"))).contains("presence query");
+    }
+
+    @Test
+    void anAnswerSurvivesTheTrip() {
+        PresenceAnswer answer = new PresenceAnswer("node3",
+                List.of(new PresenceAnswer.Connection(1764107000000L, List.of("orders/42"))), Set.of("alice"));
+        assertThat(JmsCodec.readAnswer(JmsCodec.answer(answer))).isEqualTo(answer);
+    }
+
+    @Test
+    void presenceChangesAreOneJsonDocumentPerMessage() {
+        String json = JmsCodec.presence("node1", List.of(
+                PresenceChange.online("alice", "node1", List.of("orders/42"), 1764579000000L),
+                PresenceChange.offline("bob", "node2", "client-gone", 1764579001000L),
+                PresenceChange.nodeDown("node3", "unresponsive", 1764579002000L)));
+        assertThat(json).isEqualTo("{\"node\":\"node1\",\"changes\":["
+                + "{\"type\":\"online\",\"userId\":\"alice\",\"node\":\"node1\",\"topics\":[\"orders/42\"],\"at\":\"2025-12-01T08:50:00Z\"},"
+                + "{\"type\":\"offline\",\"userId\":\"bob\",\"node\":\"node2\",\"reason\":\"client-gone\",\"at\":\"2025-12-01T08:50:01Z\"},"
+                + "{\"type\":\"node-down\",\"node\":\"node3\",\"reason\":\"unresponsive\",\"at\":\"2025-12-01T08:50:02Z\"}]}");
     }
 }

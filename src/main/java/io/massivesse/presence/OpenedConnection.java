@@ -1,4 +1,4 @@
-package io.massivesse.relay;
+package io.massivesse.presence;
 
 /** One connection a node announces to the others: its user, and when it opened (epoch millis). */
 public record OpenedConnection(String userId, long openedAt) {

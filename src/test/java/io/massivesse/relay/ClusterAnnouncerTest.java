@@ -1,0 +1,195 @@
+package io.massivesse.relay;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.massivesse.event.Topics;
+import io.massivesse.event.Update;
+import io.massivesse.hub.CloseReason;
+import io.massivesse.hub.DuplicatePolicy;
+import io.massivesse.hub.Hub;
+import io.massivesse.hub.HubMetrics;
+import io.massivesse.hub.HubSettings;
+import io.massivesse.hub.RecordingStream;
+import io.massivesse.hub.Subscriber;
+import io.massivesse.presence.OpenedConnection;
+import io.massivesse.presence.Presence;
+import io.massivesse.presence.PresenceAnswer;
+import io.massivesse.presence.PresenceChange;
+import io.massivesse.presence.PresenceQuestion;
+import io.massivesse.presence.PresenceSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClusterAnnouncerTest {
+
+    /** A relay that records announcements, and fails while told to. */
+    static final class RecordingRelay implements Relay {
+        final List<List<OpenedConnection>> batches = new CopyOnWriteArrayList<>();
+        final List<String> nodes = new CopyOnWriteArrayList<>();
+        volatile boolean down;
+
+        @Override
+        public void publish(Update update) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException {
+            if (down) {
+                throw new RelayUnavailableException("broker down", null);
+            }
+            nodes.add(nodeId);
+            batches.add(List.copyOf(connections));
+        }
+
+        @Override
+        public void changeSubscriptions(String userId, List<String> added, List<String> removed) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return !down;
+        }
+
+        final List<List<PresenceChange>> presence = new CopyOnWriteArrayList<>();
+        final List<List<String>> departures = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void announceDepartures(String nodeId, List<String> userIds) throws RelayUnavailableException {
+            if (down) {
+                throw new RelayUnavailableException("broker down", null);
+            }
+            departures.add(List.copyOf(userIds));
+        }
+
+        @Override
+        public void claimPresent(String nodeId, List<Presence.Present> claims) {
+        }
+
+        @Override
+        public void announceNode(String nodeId) {
+        }
+
+        @Override
+        public void announceStop(String nodeId, List<Presence.Departure> handed) {
+        }
+
+        @Override
+        public void publishPresence(String nodeId, List<PresenceChange> changes) throws RelayUnavailableException {
+            if (down) {
+                throw new RelayUnavailableException("broker down", null);
+            }
+            presence.add(List.copyOf(changes));
+        }
+
+        @Override
+        public List<PresenceAnswer> ask(PresenceQuestion question, Set<String> expected, long timeoutMillis) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+
+    private Hub hub;
+
+    private ClusterAnnouncer announcer(DuplicatePolicy policy, RecordingRelay relay) {
+        hub = new Hub(new HubSettings("node-a", 10, 30, 30, 1000, 20_000, 5, policy, 0, 0, 64), HubMetrics.NONE);
+        ClusterAnnouncer announcer = new ClusterAnnouncer();
+        announcer.hub = hub;
+        announcer.relay = relay;
+        hub.watch(announcer);
+        return announcer;
+    }
+
+    @AfterEach
+    void stopHub() {
+        hub.shutdown();
+    }
+
+    @Test
+    void connectionsAreAnnouncedInBatchesWithTheirOpeningTime() {
+        RecordingRelay relay = new RecordingRelay();
+        ClusterAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
+        Subscriber alice = hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
+        Subscriber bob = hub.subscribe("bob", new RecordingStream(), null, Topics.NONE);
+        announcer.flush();
+        assertThat(relay.batches).containsExactly(List.of(new OpenedConnection("alice", alice.openedAt()),
+                new OpenedConnection("bob", bob.openedAt())));
+        assertThat(relay.nodes).containsExactly("node-a");
+        announcer.flush();
+        assertThat(relay.batches).hasSize(1);
+    }
+
+    @Test
+    void aRampIsSplitIntoBoundedBatches() {
+        RecordingRelay relay = new RecordingRelay();
+        ClusterAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
+        int count = ClusterAnnouncer.MAX_BATCH * 2 + 7;
+        for (int i = 0; i < count; i++) {
+            hub.subscribe("u" + i, new RecordingStream(), null, Topics.NONE);
+        }
+        announcer.flush();
+        assertThat(relay.batches).extracting(List::size)
+                .containsExactly(ClusterAnnouncer.MAX_BATCH, ClusterAnnouncer.MAX_BATCH, 7);
+    }
+
+    @Test
+    void underAllowNothingIsAnnounced() {
+        RecordingRelay relay = new RecordingRelay();
+        ClusterAnnouncer announcer = announcer(DuplicatePolicy.ALLOW, relay);
+        hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
+        announcer.flush();
+        assertThat(relay.batches).isEmpty();
+    }
+
+    @Test
+    void aBrokerOutageDropsWhatIsPendingInsteadOfPilingItUp() {
+        RecordingRelay relay = new RecordingRelay();
+        ClusterAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
+        relay.down = true;
+        hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
+        announcer.flush();
+        relay.down = false;
+        announcer.flush();
+        assertThat(relay.batches).isEmpty();
+        hub.subscribe("bob", new RecordingStream(), null, Topics.NONE);
+        announcer.flush();
+        assertThat(relay.batches).singleElement().extracting(batch -> batch.get(0).userId()).isEqualTo("bob");
+    }
+
+    @Test
+    void presenceChangesWaitForABrokerThatIsAwayAndGoOutInOrder() {
+        RecordingRelay relay = new RecordingRelay();
+        ClusterAnnouncer announcer = announcer(DuplicatePolicy.ALLOW, relay);
+        long now = System.currentTimeMillis();
+        announcer.track(new Presence(new PresenceSettings("node-a", 0, 0, 2_000), now));
+        relay.down = true;
+        Subscriber alice = hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
+        announcer.flush();
+        assertThat(relay.presence).isEmpty();
+        relay.down = false;
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            announcer.flush();
+            assertThat(relay.presence.stream().flatMap(List::stream).map(PresenceChange::kind))
+                    .containsExactly(PresenceChange.Kind.NODE_UP, PresenceChange.Kind.ONLINE);
+        });
+        // Presence on: every connection is announced, under allow too, so the other nodes can claim the user.
+        hub.subscribe("bob", new RecordingStream(), null, Topics.NONE);
+        announcer.flush();
+        assertThat(relay.batches).flatExtracting(batch -> batch).extracting(OpenedConnection::userId).contains("bob");
+        alice.close(CloseReason.CLIENT_GONE);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            announcer.flush();
+            assertThat(relay.presence.stream().flatMap(List::stream).map(PresenceChange::kind))
+                    .endsWith(PresenceChange.Kind.OFFLINE);
+        });
+        assertThat(relay.departures).containsExactly(List.of("alice"));
+    }
+}
