@@ -53,6 +53,8 @@ public final class PresenceBench {
         boolean connected;
         boolean toldToLeave;
         long retryMillis = 3000;
+        /** When the server ended the stream, for the time until it is connected again; 0 on a first connect. */
+        long endedAtNanos;
 
         Connection(String userId) {
             this.userId = userId;
@@ -84,12 +86,17 @@ public final class PresenceBench {
     private int closedByServer;
     private int reconnected;
     private int reconnectsScheduled;
+    private final Histogram backAfter = new Histogram(600_000_000L, 3);
 
     // Broker traffic per second, and the presence changes by type.
     private final Map<Long, AtomicLong> eventsTopicPerSecond = new ConcurrentHashMap<>();
     private final Map<Long, AtomicLong> presenceTopicPerSecond = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> changesByType = new ConcurrentHashMap<>();
     private final AtomicLong presenceMessages = new AtomicLong();
+    /** Online changes after the mark, by the node that holds the user: who reported a move as new. */
+    private final Map<String, AtomicLong> onlineByNode = new ConcurrentHashMap<>();
+    private final List<String> onlineSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean marked;
     private final AtomicLong controlMessages = new AtomicLong();
 
     private PresenceBench() throws IOException {
@@ -149,6 +156,18 @@ public final class PresenceBench {
             presenceMessages.incrementAndGet();
             try {
                 String body = ((TextMessage) message).getText();
+                if (marked) {
+                    java.util.regex.Matcher online = java.util.regex.Pattern
+                            .compile("\\{\"type\":\"online\",\"userId\":\"([^\"]+)\",\"node\":\"([^\"]+)\"[^}]*\"at\":\"([^\"]+)\"")
+                            .matcher(body);
+                    while (online.find()) {
+                        onlineByNode.computeIfAbsent(online.group(2), n -> new AtomicLong()).incrementAndGet();
+                        if (onlineSamples.size() < 5) {
+                            onlineSamples.add(online.group(1) + "@" + online.group(2) + " opened " + online.group(3)
+                                    + " reported " + java.time.Instant.now());
+                        }
+                    }
+                }
                 for (String type : List.of("online", "offline", "node-up", "node-down")) {
                     String marker = "\"type\":\"" + type + "\"";
                     int count = 0;
@@ -197,6 +216,7 @@ public final class PresenceBench {
         long presenceBefore = presenceMessages.get();
         long controlBefore = controlMessages.get();
         long markSecond = System.currentTimeMillis() / 1000;
+        marked = true;
         if (afterRamp != null) {
             String command = afterRamp;
             Thread stopper = new Thread(() -> {
@@ -237,12 +257,20 @@ public final class PresenceBench {
         }
         System.out.printf("RESULT connections=%d connected=%d failed=%d closed-by-server=%d reconnected=%d open-at-end=%d%n",
                 total, connected, failed, closedByServer, reconnected, open);
+        if (backAfter.getTotalCount() > 0) {
+            System.out.printf("RECONNECTS %d connected again after their stream ended: p50=%.1f s p99=%.1f s max=%.1f s%n",
+                    backAfter.getTotalCount(), backAfter.getValueAtPercentile(50) / 1e6,
+                    backAfter.getValueAtPercentile(99) / 1e6, backAfter.getMaxValue() / 1e6);
+        }
         Map<String, Long> changes = new java.util.TreeMap<>();
         changesByType.forEach((type, count) -> changes.put(type, count.get() - changesBefore.getOrDefault(type, 0L)));
         System.out.printf("BROKER after the ramp: control-messages=%d presence-messages=%d changes=%s"
                         + " peak msgs/s: events-topic=%d presence-topic=%d both=%d%n",
                 controlMessages.get() - controlBefore, presenceMessages.get() - presenceBefore, changes,
                 peakEvents, peakPresence, peakBoth);
+        if (!onlineByNode.isEmpty()) {
+            System.out.println("ONLINE after the ramp, by node: " + onlineByNode + "; e.g. " + onlineSamples);
+        }
         for (SelectionKey key : selector.keys()) {
             key.channel().close();
         }
@@ -317,7 +345,8 @@ public final class PresenceBench {
             connected--;
             closedByServer++;
             reconnectsScheduled++;
-            reconnects.add(new Reconnect(System.nanoTime() + connection.retryMillis * 1_000_000L, connection));
+            connection.endedAtNanos = System.nanoTime();
+            reconnects.add(new Reconnect(connection.endedAtNanos + connection.retryMillis * 1_000_000L, connection));
         } else {
             failed++;
         }
@@ -342,6 +371,9 @@ public final class PresenceBench {
             } else if (line.equals("event: connected")) {
                 connection.connected = true;
                 connected++;
+                if (connection.endedAtNanos != 0) {
+                    backAfter.recordValue(Math.min((System.nanoTime() - connection.endedAtNanos) / 1000, 600_000_000L));
+                }
             } else if (line.startsWith("retry: ")) {
                 connection.retryMillis = Long.parseLong(line.substring(7).trim());
             } else if (line.equals("event: server-shutdown")) {

@@ -37,5 +37,5 @@ echo "== 2. graceful stop of node1 holding $N connections; clients reconnect to 
 /usr/bin/time -f "client CPU: %U s user, %S s system" "$JAVA25/bin/java" -Xmx1g -cp "$CP" bench/PresenceBench.java \
     --nodes "$(NODE 1)" --reconnect-to "$(NODE 2),$(NODE 3)" --connections "$N" --rate 1500 --broker "$BROKER" \
     --prefix d --hold 45 --after-ramp "scripts/cluster.sh stop-node 1" 2>&1 | tee "$OUT/$TAG-drain.log" \
-    | grep -E "ramp done|running|done \(|RESULT|BROKER|client CPU"
+    | grep -E "ramp done|running|done \(|RESULT|RECONNECTS|BROKER|ONLINE|client CPU"
 grep -h "Left the cluster\|Drained" "target/cluster-$SSE_CLUSTER_BASE_PORT/servers/node1/logs/messages.log" | tail -3 || true

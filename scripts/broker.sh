@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# One ActiveMQ Artemis broker on loopback, from the official distribution on Maven Central.
+# One ActiveMQ Artemis broker on loopback, from the official distribution on Maven Central; with
+# SSE_BROKER_HA=true a highly available pair instead: a primary on SSE_BROKER_PORT and a backup on the
+# next port, sharing one journal directory (Artemis's shared-store HA, what one host can run; the
+# README says how production replicates with a quorum instead).
 #   scripts/broker.sh start | stop | status
+#   scripts/broker.sh kill-primary | start-primary    (HA pair only: a primary crash and its return)
 # Environment (all optional):
-#   SSE_BROKER_PORT      acceptor port                       (61616)
+#   SSE_BROKER_PORT      acceptor port (the primary's)       (61616)
+#   SSE_BROKER_HA        true: the primary/backup pair        (false)
 #   SSE_BROKER_DIR       where the distribution and instance live (target/artemis)
 #   SSE_BROKER_USER / SSE_BROKER_PASSWORD   broker login     (sse / sse)
 #   ARTEMIS_VERSION      distribution version                (2.56.0)
@@ -14,14 +19,22 @@ case "$DIR" in /*) ;; *) DIR="$ROOT/$DIR" ;; esac
 USER_NAME="${SSE_BROKER_USER:-sse}"
 PASSWORD="${SSE_BROKER_PASSWORD:-sse}"
 VERSION="${ARTEMIS_VERSION:-2.56.0}"
+HA="${SSE_BROKER_HA:-false}"
 HOME_DIR="$DIR/apache-artemis-$VERSION"
-INSTANCE="$DIR/instance-$PORT"
-PID_FILE="$INSTANCE/broker.pid"
-LOG_FILE="$INSTANCE/broker.log"
+BACKUP_PORT=$((PORT + 1))
+if [ "$HA" = true ]; then
+    INSTANCES=("$DIR/instance-$PORT-primary" "$DIR/instance-$PORT-backup")
+    PORTS=("$PORT" "$BACKUP_PORT")
+else
+    INSTANCES=("$DIR/instance-$PORT")
+    PORTS=("$PORT")
+fi
+SHARED="$DIR/shared-$PORT"
 
 say() { echo "[broker] $*" >&2; }
 
-running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
+pid_of() { cat "$1/broker.pid" 2>/dev/null; }
+running() { [ -f "$1/broker.pid" ] && kill -0 "$(pid_of "$1")" 2>/dev/null; }
 
 fetch() {
     [ -x "$HOME_DIR/bin/artemis" ] && return
@@ -33,16 +46,28 @@ fetch() {
     rm -f "$DIR/apache-artemis-$VERSION-bin.tar.gz"
 }
 
+# create INSTANCE PORT [primary|backup]
 create() {
-    [ -f "$INSTANCE/etc/broker.xml" ] && return
-    say "creating broker instance $INSTANCE (port $PORT)"
-    "$HOME_DIR/bin/artemis" create "$INSTANCE" --silent --force \
+    local instance="$1" port="$2" role="${3:-}"
+    [ -f "$instance/etc/broker.xml" ] && return
+    say "creating broker instance $instance (port $port${role:+, $role})"
+    local ha_options=()
+    if [ -n "$role" ]; then
+        # Shared store: both use one journal; the one holding its lock is live. The static cluster
+        # connection is how each tells clients about the other (the topology they fail over with).
+        local other=$BACKUP_PORT; [ "$role" = backup ] && other=$PORT
+        ha_options=(--shared-store --data "$SHARED" --failover-on-shutdown --clustered
+                    --cluster-user "$USER_NAME-cluster" --cluster-password "$PASSWORD"
+                    --staticCluster "tcp://127.0.0.1:$other" --name "sse-$role")
+        [ "$role" = backup ] && ha_options+=(--backup)
+    fi
+    "$HOME_DIR/bin/artemis" create "$instance" --silent --force \
         --user "$USER_NAME" --password "$PASSWORD" --require-login \
-        --host 127.0.0.1 --default-port "$PORT" --no-web --no-autotune \
+        --host 127.0.0.1 --default-port "$port" --no-web --no-autotune \
         --no-amqp-acceptor --no-mqtt-acceptor --no-stomp-acceptor --no-hornetq-acceptor \
-        --java-memory 512M >/dev/null
+        --java-memory 512M "${ha_options[@]}" >/dev/null
     # 'create --java-memory' leaves -Xms larger than -Xmx in artemis.profile, and the JVM then refuses to start.
-    sed -i -E 's/-Xms[0-9]+[MmGg]/-Xms128M/' "$INSTANCE/etc/artemis.profile"
+    sed -i -E 's/-Xms[0-9]+[MmGg]/-Xms128M/' "$instance/etc/artemis.profile"
     # Events for the SSE topic expire (the publisher sets a time to live); expired ones are dropped,
     # not kept in an expiry queue, so a departed node's durable subscription cannot grow without end.
     awk '
@@ -56,39 +81,84 @@ create() {
             print "            <default-address-routing-type>MULTICAST</default-address-routing-type>"
             print "         </address-setting>"
             done = 1
-        }' "$INSTANCE/etc/broker.xml" > "$INSTANCE/etc/broker.xml.new"
-    mv "$INSTANCE/etc/broker.xml.new" "$INSTANCE/etc/broker.xml"
+        }' "$instance/etc/broker.xml" > "$instance/etc/broker.xml.new"
+    mv "$instance/etc/broker.xml.new" "$instance/etc/broker.xml"
+}
+
+# run INSTANCE PORT WAIT_FOR(log pattern) WHAT
+run() {
+    local instance="$1" port="$2" ready="$3" what="$4" log="$1/broker.log"
+    if running "$instance"; then say "$what already running (pid $(pid_of "$instance"), port $port)"; return; fi
+    : > "$log"
+    # Artemis needs Java 17+; any JDK will do.
+    nohup "$instance/bin/artemis" run >"$log" 2>&1 &
+    echo $! > "$instance/broker.pid"
+    for _ in $(seq 1 120); do
+        if grep -qE "$ready" "$log"; then say "$what up on 127.0.0.1:$port (pid $(pid_of "$instance"))"; return; fi
+        running "$instance" || { say "$what exited; see $log"; tail -20 "$log" >&2; exit 1; }
+        sleep 0.5
+    done
+    say "$what did not start within 60 s; see $log"; exit 1
 }
 
 start() {
-    if running; then say "already running (pid $(cat "$PID_FILE"), port $PORT)"; return; fi
     fetch
-    create
-    : > "$LOG_FILE"
-    # Artemis needs Java 17+; any JDK will do.
-    nohup "$INSTANCE/bin/artemis" run >"$LOG_FILE" 2>&1 &
-    echo $! > "$PID_FILE"
-    for _ in $(seq 1 120); do
-        if grep -q "AMQ221007" "$LOG_FILE"; then say "up on 127.0.0.1:$PORT (pid $(cat "$PID_FILE"))"; return; fi
-        running || { say "broker exited; see $LOG_FILE"; tail -20 "$LOG_FILE" >&2; exit 1; }
-        sleep 0.5
-    done
-    say "broker did not start within 60 s; see $LOG_FILE"; exit 1
+    if [ "$HA" = true ]; then
+        create "${INSTANCES[0]}" "$PORT" primary
+        create "${INSTANCES[1]}" "$BACKUP_PORT" backup
+        # AMQ221007: live; AMQ221031: the backup announced itself, so a primary crash now fails over.
+        run "${INSTANCES[0]}" "$PORT" "AMQ221007" "primary"
+        run "${INSTANCES[1]}" "$BACKUP_PORT" "AMQ221031|AMQ221007" "backup"
+    else
+        create "${INSTANCES[0]}" "$PORT"
+        run "${INSTANCES[0]}" "$PORT" "AMQ221007" "broker"
+    fi
+}
+
+# halt INSTANCE PORT WHAT
+halt() {
+    local instance="$1" port="$2" what="$3"
+    running "$instance" || { say "$what not running (port $port)"; rm -f "$instance/broker.pid"; return; }
+    local pid; pid="$(pid_of "$instance")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then say "$what still running after 30 s: killing"; kill -9 "$pid" 2>/dev/null || true; fi
+    rm -f "$instance/broker.pid"
+    say "$what stopped (port $port)"
 }
 
 stop() {
-    running || { say "not running (port $PORT)"; rm -f "$PID_FILE"; return; }
-    local pid; pid="$(cat "$PID_FILE")"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$pid" 2>/dev/null; then say "still running after 30 s: killing"; kill -9 "$pid" 2>/dev/null || true; fi
-    rm -f "$PID_FILE"
-    say "stopped (port $PORT)"
+    if [ "$HA" = true ]; then
+        # The backup first: stopping the primary first would hand the journal to it (failover on shutdown).
+        halt "${INSTANCES[1]}" "$BACKUP_PORT" "backup"
+        halt "${INSTANCES[0]}" "$PORT" "primary"
+    else
+        halt "${INSTANCES[0]}" "$PORT" "broker"
+    fi
 }
+
+status() {
+    local code=0 i
+    for i in "${!INSTANCES[@]}"; do
+        if running "${INSTANCES[$i]}"; then echo "running pid $(pid_of "${INSTANCES[$i]}") port ${PORTS[$i]}"
+        else echo "stopped port ${PORTS[$i]}"; code=1; fi
+    done
+    return $code
+}
+
+require_ha() { [ "$HA" = true ] || { say "$1 needs SSE_BROKER_HA=true"; exit 2; }; }
 
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
-    status) if running; then echo "running pid $(cat "$PID_FILE") port $PORT"; else echo "stopped"; exit 1; fi ;;
-    *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+    status) status ;;
+    kill-primary)
+        require_ha kill-primary
+        running "${INSTANCES[0]}" || { say "primary not running"; exit 1; }
+        kill -9 "$(pid_of "${INSTANCES[0]}")"; rm -f "${INSTANCES[0]}/broker.pid"; say "primary killed (kill -9)" ;;
+    start-primary)
+        # Back after a crash: it takes the journal again once the backup hands it over (failback).
+        require_ha start-primary
+        run "${INSTANCES[0]}" "$PORT" "AMQ221007|AMQ221109|AMQ221031|AMQ221024" "primary" ;;
+    *) echo "usage: $0 start|stop|status|kill-primary|start-primary" >&2; exit 2 ;;
 esac

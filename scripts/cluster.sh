@@ -8,7 +8,8 @@
 #   scripts/cluster.sh start-node I start node I again, with the settings it had
 #   scripts/cluster.sh status
 # Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
-# and any SSE_* setting (passed to every node). The node's Liberty server and its id are both node<I>;
+# SSE_BROKER_HA=true (an Artemis primary/backup pair on SSE_BROKER_PORT and the next port, and
+# persistent events unless SSE_RELAY_PERSISTENT says otherwise), and any SSE_* setting (passed to every node). The node's Liberty server and its id are both node<I>;
 # its files are in target/cluster-<base port>/servers/node<I>/ (logs/messages.log).
 # A local cluster is for trials, tests and benchmarks: it runs without tokens (SSE_SECURITY=open) unless
 # SSE_SECURITY=jwt is set, with MP_JWT_VERIFY_PUBLICKEY_LOCATION (README, Security).
@@ -17,6 +18,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BASE="${SSE_CLUSTER_BASE_PORT:-9080}"
 BROKER_PORT="${SSE_BROKER_PORT:-61616}"
+# With the HA pair the nodes know both brokers; without it, the one broker twice (server.xml's list).
+if [ "${SSE_BROKER_HA:-false}" = true ]; then
+    BACKUP_PORT=$((BROKER_PORT + 1))
+    # Only persistent events are in the journal the backup takes over.
+    export SSE_RELAY_PERSISTENT="${SSE_RELAY_PERSISTENT:-true}"
+else
+    BACKUP_PORT=$BROKER_PORT
+fi
 WLP="$ROOT/target/liberty/wlp"
 # One Liberty user directory per cluster: node1 of one cluster never touches node1 of another.
 export WLP_USER_DIR="$ROOT/target/cluster-$BASE"
@@ -65,11 +74,12 @@ HTTP_PORT=$port
 HTTPS_PORT=$((port + 363))
 MANAGEMENT_PORT=$((port + 10))
 BROKER_PORT=$BROKER_PORT
+BROKER_BACKUP_PORT=$BACKUP_PORT
 ARTEMIS_RAR=$ROOT/target/artemis-ra.rar
 ENV
         # The settings given to this start, kept so start-node brings the node back the same.
         env | grep -E '^(SSE_|MP_JWT_|ACCESS_LOG_|HTTP_READTIMEOUT|HTTP_MAX_OPEN_CONNECTIONS|TCP_|WLP_LOGGING_|JVM_ARGS)' \
-            | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_BROKER_PORT|SSE_BROKER_DIR)=' >> "$dir/server.env" || true
+            | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_BROKER_PORT|SSE_BROKER_DIR|SSE_BROKER_HA)=' >> "$dir/server.env" || true
         "$WLP/bin/server" start "$name" >/dev/null
         echo "$name" >> "$NODES_FILE"
         say "started $name on http://127.0.0.1:$port (management: $((port + 10)))"
@@ -79,7 +89,7 @@ ENV
         for _ in $(seq 1 240); do node_up "$name" "$log" && break; sleep 0.5; done
         node_up "$name" "$log" || { say "$name did not come up in 120 s; see $log"; exit 1; }
     done
-    say "$count node(s) up; broker on 127.0.0.1:$BROKER_PORT"
+    say "$count node(s) up; broker on 127.0.0.1:$BROKER_PORT$([ "$BACKUP_PORT" != "$BROKER_PORT" ] && echo ", backup on $BACKUP_PORT")"
 }
 
 stop() {

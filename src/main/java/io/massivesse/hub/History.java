@@ -50,6 +50,11 @@ final class History {
         }
     }
 
+    /** Whether an event with this id is in the window: the broker handing an event over again after a failover. */
+    boolean contains(String id) {
+        return seqById.containsKey(id);
+    }
+
     /**
      * The frames after {@code lastEventId} that {@code userId} listening to {@code topics} may see (broadcasts,
      * its own, its topics'), oldest first; {@code null} when the id is not in the window (too old, or never seen here).

@@ -192,6 +192,12 @@ public class Hub {
             long start = System.nanoTime();
             dispatchSinceNanos = start;
             long lagMillis = System.currentTimeMillis() - update.publishedAt();
+            // The broker redelivers what it could not see acknowledged (a consumer's failover): the broker
+            // already drops repeated ids from publishers, so an id seen again here is such a redelivery.
+            if (history.contains(update.id())) {
+                metrics.eventRedelivered();
+                return;
+            }
             history.append(update, frame);
             long count = 0;
             if (update.isBroadcast()) {

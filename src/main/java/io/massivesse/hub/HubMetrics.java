@@ -26,6 +26,10 @@ public interface HubMetrics {
     default void eventFannedOut(long deliveries, long relayLagMillis, long fanOutNanos) {
     }
 
+    /** An event this node had fanned out already came again (a redelivery after a broker failover) and was skipped. */
+    default void eventRedelivered() {
+    }
+
     /** A queued event was dropped because a connection's queue was full. */
     default void eventDropped() {
     }

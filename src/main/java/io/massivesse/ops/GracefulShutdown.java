@@ -96,13 +96,14 @@ public class GracefulShutdown {
     }
 
     /**
-     * Drains, leaves the cluster's presence, then waits (bounded) until every stream has ended. Leaving
-     * comes first: once the streams have ended Liberty goes on stopping the application, and the broker
-     * connections with it.
+     * Leaves the cluster's presence, drains, then waits (bounded) until every stream has ended. Leaving
+     * comes first: as the streams end Liberty goes on stopping the application, and the broker
+     * connections with it (measured: with 15,000 streams the application was being destroyed before
+     * the drain had told the last of them).
      */
     void drainAndWait() {
-        hub.drain(spreadMillis);
         announcer.leave();
+        hub.drain(spreadMillis);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
         while (hub.activeConnections() > 0 && System.nanoTime() < deadline) {
             try {

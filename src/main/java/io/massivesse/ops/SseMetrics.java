@@ -55,6 +55,7 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
     private final Map<String, Counter> published = new HashMap<>();
     private Counter delivered;
     private Counter dropped;
+    private Counter redelivered;
     private Counter replayed;
     private Counter resets;
     private Timer relayLag;
@@ -82,6 +83,8 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
                 hub, h -> h.get().activeTopics());
         delivered = counter("sse.events.delivered", "events handed to connection queues on this node");
         dropped = counter("sse.events.dropped", "queued events dropped because a connection's queue was full");
+        redelivered = counter("sse.events.redelivered",
+                "events the broker handed this node again (after a failover) and that were not fanned out twice");
         replayed = counter("sse.events.replayed", "events sent again from the replay window to reconnecting clients");
         resets = counter("sse.replay.resets", "reconnects whose Last-Event-ID was outside the replay window (event: reset)");
         relayLag = timer("sse.relay.lag", "from the publishing node accepting an event to this node starting its fan-out");
@@ -152,6 +155,11 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
     @Override
     public void presenceQueryAnswered(boolean forTopic) {
         presenceQueries.get(forTopic).inc();
+    }
+
+    @Override
+    public void eventRedelivered() {
+        redelivered.inc();
     }
 
     @Override

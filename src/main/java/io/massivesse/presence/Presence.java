@@ -35,7 +35,8 @@ public final class Presence {
      */
     public static final long CONFIRM_MILLIS = 500;
 
-    private enum State { PENDING, ONLINE, DEPARTING }
+    /** HANDED: departing on a node that stopped and handed it to another; here only so a reconnect is known at once. */
+    private enum State { PENDING, ONLINE, DEPARTING, HANDED }
 
     private static final class LocalUser {
         State state;
@@ -108,7 +109,14 @@ public final class Presence {
             return;
         }
         user.connections++;
-        if (user.state == State.DEPARTING) {
+        if (user.state == State.HANDED) {
+            // Back from a stopped node: consumers saw it there; the adopting node hears of it and forgets it.
+            user.state = State.ONLINE;
+            user.connections = 1;
+            user.lastNode = self;
+            user.topics = topics;
+            user.turn = ++turns;
+        } else if (user.state == State.DEPARTING) {
             // Back within the grace: nothing to report, unless consumers were never told of the user.
             if (user.reportedNode != null) {
                 user.state = State.ONLINE;
@@ -130,7 +138,7 @@ public final class Presence {
 
     public synchronized void closed(String userId, CloseReason reason, long now) {
         LocalUser user = users.get(userId);
-        if (user == null || user.state == State.DEPARTING || --user.connections > 0) {
+        if (user == null || user.state == State.DEPARTING || user.state == State.HANDED || --user.connections > 0) {
             return;
         }
         long wait = settings.graceMillis() + (reason == CloseReason.SHUTDOWN ? settings.drainReconnectMillis() : 0);
@@ -163,6 +171,7 @@ public final class Presence {
             return;
         }
         switch (user.state) {
+            case HANDED -> users.remove(userId);
             case ONLINE -> present.add(new Present(userId, user.reportedNode));
             case DEPARTING -> {
                 // The user is back, there: that node holds it now and reports its going.
@@ -183,7 +192,7 @@ public final class Presence {
     /** Another node's last connection of the user closed: holding the user here cancels that node's departure. */
     public synchronized void disconnectedElsewhere(String node, String userId) {
         LocalUser user = users.get(userId);
-        if (user == null || node.equals(self)) {
+        if (user == null || node.equals(self) || user.state == State.HANDED) {
             return;
         }
         if (user.state == State.DEPARTING) {
@@ -199,7 +208,7 @@ public final class Presence {
     /** Another node holds the user: nothing to report here. */
     public synchronized void presentElsewhere(String node, String userId, String reportedNode) {
         LocalUser user = users.get(userId);
-        if (user == null || node.equals(self)) {
+        if (user == null || node.equals(self) || user.state == State.HANDED) {
             return;
         }
         if (user.state == State.PENDING) {
@@ -222,7 +231,8 @@ public final class Presence {
 
     /**
      * A node stopped on purpose and handed over its departing users: it leaves the roster at once, its
-     * users pending here stay unreported (consumers saw them there), and the lowest live node adopts the rest.
+     * users pending here stay unreported (consumers saw them there), and the lowest live node adopts the
+     * rest; the other nodes keep them for their grace only to know a reconnect at once, without asking.
      */
     public synchronized void nodeStopped(String node, List<Departure> departures) {
         if (node.equals(self)) {
@@ -233,12 +243,13 @@ public final class Presence {
         for (Departure departure : departures) {
             LocalUser user = users.get(departure.userId());
             if (user == null) {
-                if (adopter) {
-                    user = new LocalUser();
-                    user.reportedNode = departure.reportedNode();
-                    user.lastNode = node;
-                    users.put(departure.userId(), user);
-                    depart(departure.userId(), user, departure.reason(), departure.closedAt(), departure.dueAt());
+                user = new LocalUser();
+                user.reportedNode = departure.reportedNode();
+                user.lastNode = node;
+                users.put(departure.userId(), user);
+                depart(departure.userId(), user, departure.reason(), departure.closedAt(), departure.dueAt());
+                if (!adopter) {
+                    user.state = State.HANDED;
                 }
             } else if (user.state == State.PENDING) {
                 user.state = State.ONLINE;
@@ -267,6 +278,8 @@ public final class Presence {
                 user.state = State.ONLINE;
                 user.reportedNode = self;
                 changes.add(PresenceChange.online(next.userId(), self, user.topics, user.openedAt));
+            } else if (user.state == State.HANDED) {
+                users.remove(next.userId());
             } else if (user.state == State.DEPARTING) {
                 users.remove(next.userId());
                 if (user.reportedNode != null) {
@@ -328,6 +341,9 @@ public final class Presence {
     public synchronized List<Departure> stop(long now) {
         List<Departure> handed = new ArrayList<>();
         users.forEach((userId, user) -> {
+            if (user.state == State.HANDED) {
+                return;
+            }
             if (user.state != State.DEPARTING) {
                 user.reason = reasonOf(CloseReason.SHUTDOWN);
                 user.closedAt = now;

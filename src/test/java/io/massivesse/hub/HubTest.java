@@ -42,6 +42,12 @@ class HubTest {
         final AtomicLong dropped = new AtomicLong();
         final AtomicLong replayed = new AtomicLong();
         final AtomicLong resets = new AtomicLong();
+        final AtomicLong redelivered = new AtomicLong();
+
+        @Override
+        public void eventRedelivered() {
+            redelivered.incrementAndGet();
+        }
 
         @Override
         public void connectionOpened() {
@@ -114,6 +120,22 @@ class HubTest {
         assertThat(a.events().subList(1, 3)).containsExactly("id: 1\ndata: all\n\n", "id: 2\ndata: only a\n\n");
         assertThat(b.events().subList(1, 2)).containsExactly("id: 1\ndata: all\n\n");
         assertThat(metrics.delivered.get()).isEqualTo(3);
+    }
+
+    @Test
+    void anEventTheBrokerHandsOverAgainIsFannedOutOnce() {
+        Hub hub = hub();
+        RecordingStream stream = new RecordingStream();
+        hub.subscribe("a", stream, null, Topics.NONE);
+        hub.deliver(broadcast("1", "first"));
+        hub.deliver(broadcast("2", "second"));
+        hub.deliver(broadcast("1", "first"));
+        hub.deliver(broadcast("3", "third"));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 4);
+        assertThat(stream.events().subList(1, 4))
+                .containsExactly("id: 1\ndata: first\n\n", "id: 2\ndata: second\n\n", "id: 3\ndata: third\n\n");
+        assertThat(metrics.redelivered).hasValue(1);
+        assertThat(metrics.fannedOut).hasValue(3);
     }
 
     @Test

@@ -92,6 +92,16 @@ public final class LocalCluster {
         run(120, "scripts/broker.sh", "start");
     }
 
+    /** With SSE_BROKER_HA=true: the primary broker dies ({@code kill -9}); the backup takes over. */
+    public void killPrimaryBroker() {
+        run(30, "scripts/broker.sh", "kill-primary");
+    }
+
+    /** With SSE_BROKER_HA=true: the primary broker starts again after a crash. */
+    public void startPrimaryBroker() {
+        run(120, "scripts/broker.sh", "start-primary");
+    }
+
     private void run(int timeoutSeconds, String... command) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(new File(".")).inheritIO();
         builder.environment().put("SSE_CLUSTER_BASE_PORT", String.valueOf(basePort));

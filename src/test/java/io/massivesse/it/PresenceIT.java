@@ -196,6 +196,12 @@ class PresenceIT {
             assertThat(get(URI.create(CLUSTER.node(1) + "/sse/presence?topic=" + room + "/a&limit=1001")).statusCode())
                     .isEqualTo(400);
             assertThat(get(URI.create(CLUSTER.node(1) + "/sse/presence/bad%0Auser")).statusCode()).isEqualTo(400);
+
+            String metrics = get(URI.create(CLUSTER.management(1) + "/metrics?scope=application")).body();
+            assertThat(metrics).containsPattern("sse_presence_queries_answered_total\\{[^}]*subject=\"topic\"[^}]*\\} [1-9]");
+            assertThat(metrics).containsPattern("sse_presence_queries_answered_total\\{[^}]*subject=\"user\"[^}]*\\} [1-9]");
+            assertThat(metrics).containsPattern("sse_presence_messages_total\\{[^}]*\\} [1-9]");
+            assertThat(metrics).containsPattern("sse_presence_changes_total\\{[^}]*\\} [1-9]");
         }
     }
 

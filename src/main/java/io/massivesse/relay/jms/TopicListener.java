@@ -69,6 +69,11 @@ public class TopicListener implements MessageListener {
                 answer(message, question.question());
             } else if (inbound instanceof JmsCodec.Invalid invalid) {
                 LOG.warning(() -> "Dropped a message from the topic: " + invalid.reason());
+            } else if (inbound instanceof JmsCodec.NodeStopped stopped && presence != null) {
+                presence.nodeStopped(stopped.node(), stopped.departures());
+                LOG.info(() -> "Node " + stopped.node() + " stopped and handed over " + stopped.departures().size()
+                        + " users (sent " + (now - timestamp(message)) + " ms ago); this node now tracks "
+                        + presence.trackedUsers());
             } else if (presence != null) {
                 toPresence(presence, inbound, now);
             }
@@ -85,8 +90,14 @@ public class TopicListener implements MessageListener {
             claimed.claims().forEach(claim -> presence.presentElsewhere(claimed.node(), claim.userId(), claim.reportedNode()));
         } else if (inbound instanceof JmsCodec.NodeAlive alive) {
             presence.nodeHeard(alive.node(), now);
-        } else if (inbound instanceof JmsCodec.NodeStopped stopped) {
-            presence.nodeStopped(stopped.node(), stopped.departures());
+        }
+    }
+
+    private static long timestamp(Message message) {
+        try {
+            return message.getJMSTimestamp();
+        } catch (JMSException e) {
+            return 0;
         }
     }
 
