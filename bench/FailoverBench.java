@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
  * The failover benchmark client (docs/BENCHMARKS.md "Broker failover"), against a cluster whose broker is
  * an HA pair (SSE_BROKER_HA=true). A publisher sends --rate events/s with explicit ids and retries each on
  * a 503 or a timeout until it is accepted; --readers SSE clients spread over the nodes record when each
- * event arrives. --kills times: the primary is killed (scripts/broker.sh kill-primary), the run goes on
- * for --after seconds, the primary is started again (failback) and the next kill waits --between seconds.
- * Per kill: the publish unavailability window (first refused attempt to the next accepted one) and the
- * longest gap between two events any reader saw around it. At the end every reader must hold every
+ * event arrives. --kills times: the live broker is killed (scripts/broker.sh kill-live: the primary, then
+ * the former backup, and so on), the run goes on for --after seconds, the dead broker is started again as
+ * the backup, and the next kill waits --between seconds. Per kill: the publish unavailability window (first
+ * refused attempt to the next accepted one) and the longest gap between two events any reader saw in the
+ * takeover and after the dead broker's return. At the end every reader must hold every
  * accepted event exactly once, in order.
  *
  *   java bench/FailoverBench.java --nodes http://127.0.0.1:9380,... [--readers 30] [--rate 50] [--kills 5]
@@ -63,7 +64,8 @@ public final class FailoverBench {
         }
     }
 
-    record Kill(long killedAt, long firstRefusal, long backAt) {
+    /** When the live broker was killed, and when the dead one was started again (as the backup). */
+    record Kill(long killedAt, long restartedAt) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -103,16 +105,16 @@ public final class FailoverBench {
         for (int k = 0; k <= kills; k++) {
             long phaseEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(k == 0 ? 5 : between);
             if (k > 0) {
-                shell("scripts/broker.sh kill-primary");
+                shell("scripts/broker.sh kill-live");
                 long killedAt = System.nanoTime();
                 long until = killedAt + TimeUnit.SECONDS.toNanos(after);
                 while (System.nanoTime() < until) {
                     seq = publish(nodes, run, seq, accepted, refusedAt, acceptedAt);
                     next = pace(next, periodNanos);
                 }
-                killTimes.add(new Kill(killedAt, 0, 0));
-                // Failback runs in the background while publishing goes on.
-                Thread back = new Thread(() -> shell("scripts/broker.sh start-primary"));
+                killTimes.add(new Kill(killedAt, System.nanoTime()));
+                // The dead broker returns as the backup in the background while publishing goes on.
+                Thread back = new Thread(() -> shell("scripts/broker.sh start-stopped"));
                 back.start();
                 while (back.isAlive() || System.nanoTime() < phaseEnd) {
                     seq = publish(nodes, run, seq, accepted, refusedAt, acceptedAt);
@@ -134,26 +136,23 @@ public final class FailoverBench {
         System.out.printf("published %d events (%d refused attempts), %d readers%n", accepted.size(), refusedAt.size(), readers);
         List<Long> windows = new ArrayList<>();
         List<Long> gaps = new ArrayList<>();
+        List<Long> failbackGaps = new ArrayList<>();
         for (int k = 0; k < killTimes.size(); k++) {
             long killedAt = killTimes.get(k).killedAt();
             long windowEnd = k + 1 < killTimes.size() ? killTimes.get(k + 1).killedAt() : Long.MAX_VALUE;
             long firstRefusal = refusedAt.stream().filter(t -> t >= killedAt && t < windowEnd).findFirst().orElse(0L);
             long back = firstRefusal == 0 ? 0 : acceptedAt.stream().filter(t -> t > firstRefusal).findFirst().orElse(0L);
             long window = firstRefusal == 0 ? 0 : (back - firstRefusal) / 1_000_000;
-            // The longest silence any reader had within 30 s after the kill, between two events.
-            long gap = 0;
-            for (Reader reader : clients) {
-                List<Long> times = reader.arrivals;
-                for (int i = 1; i < times.size(); i++) {
-                    if (times.get(i) > killedAt && times.get(i - 1) < killedAt + TimeUnit.SECONDS.toNanos(30)) {
-                        gap = Math.max(gap, (times.get(i) - times.get(i - 1)) / 1_000_000);
-                    }
-                }
-            }
+            // The longest silence any reader had that began in the takeover (kill .. restart) or in the
+            // return of the dead broker (restart .. next kill).
+            long gap = longestGap(clients, killedAt, killTimes.get(k).restartedAt());
+            long failbackGap = longestGap(clients, killTimes.get(k).restartedAt(), windowEnd);
+            failbackGaps.add(failbackGap);
             windows.add(window);
             gaps.add(gap);
-            System.out.printf("kill %d: publishing refused for %d ms (first refusal %d ms after the kill); longest reader gap %d ms%n",
-                    k + 1, window, firstRefusal == 0 ? -1 : (firstRefusal - killedAt) / 1_000_000, gap);
+            System.out.printf("kill %d: publishing refused for %d ms (first refusal %d ms after the kill);"
+                            + " longest reader gap %d ms in the takeover, %d ms after the broker's return%n",
+                    k + 1, window, firstRefusal == 0 ? -1 : (firstRefusal - killedAt) / 1_000_000, gap, failbackGap);
         }
         int exact = 0;
         for (Reader reader : clients) {
@@ -161,9 +160,25 @@ public final class FailoverBench {
                 exact++;
             }
         }
-        System.out.printf("RESULT kills=%d window p50=%d ms max=%d ms | reader gap p50=%d ms max=%d ms | readers with every event once in order: %d/%d%n",
+        System.out.printf("RESULT kills=%d window p50=%d ms max=%d ms | reader gap in the takeover p50=%d ms max=%d ms,"
+                        + " after the return p50=%d ms max=%d ms | readers with every event once in order: %d/%d%n",
                 killTimes.size(), median(windows), windows.stream().mapToLong(Long::longValue).max().orElse(0),
-                median(gaps), gaps.stream().mapToLong(Long::longValue).max().orElse(0), exact, readers);
+                median(gaps), gaps.stream().mapToLong(Long::longValue).max().orElse(0),
+                median(failbackGaps), failbackGaps.stream().mapToLong(Long::longValue).max().orElse(0), exact, readers);
+    }
+
+    /** The longest time between two events at any reader, for silences that began in [from, to). */
+    private static long longestGap(List<Reader> clients, long from, long to) {
+        long gap = 0;
+        for (Reader reader : clients) {
+            List<Long> times = reader.arrivals;
+            for (int i = 1; i < times.size(); i++) {
+                if (times.get(i - 1) >= from - 1_000_000_000L && times.get(i - 1) < to) {
+                    gap = Math.max(gap, (times.get(i) - times.get(i - 1)) / 1_000_000);
+                }
+            }
+        }
+        return gap;
     }
 
     private static long median(List<Long> values) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Broker failover on a local 3-node cluster over an Artemis HA pair (docs/BENCHMARKS.md "Broker failover"):
 # bench/FailoverBench.java publishes RATE events/s with retries while READERS clients read, and kills the
-# primary KILLS times (each time it comes back and takes over again before the next kill).
+# live broker KILLS times (each time the dead one comes back as the backup before the next kill).
 #   bench/failover.sh [KILLS=5] [READERS=30] [RATE=50]
 # Uses scripts/cluster.sh with SSE_BROKER_HA=true (nodes from SSE_CLUSTER_BASE_PORT 9380, brokers on
 # SSE_BROKER_PORT 61636 and the next port), persistent events.

@@ -4,7 +4,8 @@
 # next port, sharing one journal directory (Artemis's shared-store HA, what one host can run; the
 # README says how production replicates with a quorum instead).
 #   scripts/broker.sh start | stop | status
-#   scripts/broker.sh kill-primary | start-primary    (HA pair only: a primary crash and its return)
+#   scripts/broker.sh kill-live | start-stopped       (HA pair only: the live broker's crash, and its return
+#                                                      as the pair's backup: no failback, the survivor stays live)
 # Environment (all optional):
 #   SSE_BROKER_PORT      acceptor port (the primary's)       (61616)
 #   SSE_BROKER_HA        true: the primary/backup pair        (false)
@@ -83,6 +84,10 @@ create() {
             done = 1
         }' "$instance/etc/broker.xml" > "$instance/etc/broker.xml.new"
     mv "$instance/etc/broker.xml.new" "$instance/etc/broker.xml"
+    # No failback: a broker that returns waits as the backup instead of taking the journal back, so a
+    # return costs no second takeover (measured: a failback once left neither broker live for 20 s).
+    [ "$role" = backup ] && sed -i 's|<backup>|<backup>\n               <allow-failback>false</allow-failback>|' "$instance/etc/broker.xml"
+    return 0
 }
 
 # run INSTANCE PORT WAIT_FOR(log pattern) WHAT
@@ -148,17 +153,29 @@ status() {
 
 require_ha() { [ "$HA" = true ] || { say "$1 needs SSE_BROKER_HA=true"; exit 2; }; }
 
+# The live broker of the pair is the one whose acceptor answers: a waiting backup opens none.
+live_index() {
+    local i
+    for i in "${!INSTANCES[@]}"; do
+        if running "${INSTANCES[$i]}" && (exec 3<>"/dev/tcp/127.0.0.1/${PORTS[$i]}") 2>/dev/null; then echo "$i"; return; fi
+    done
+    return 1
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
     status) status ;;
-    kill-primary)
-        require_ha kill-primary
-        running "${INSTANCES[0]}" || { say "primary not running"; exit 1; }
-        kill -9 "$(pid_of "${INSTANCES[0]}")"; rm -f "${INSTANCES[0]}/broker.pid"; say "primary killed (kill -9)" ;;
-    start-primary)
-        # Back after a crash: it takes the journal again once the backup hands it over (failback).
-        require_ha start-primary
-        run "${INSTANCES[0]}" "$PORT" "AMQ221007|AMQ221109|AMQ221031|AMQ221024" "primary" ;;
-    *) echo "usage: $0 start|stop|status|kill-primary|start-primary" >&2; exit 2 ;;
+    kill-live)
+        require_ha kill-live
+        i="$(live_index)" || { say "no live broker"; exit 1; }
+        kill -9 "$(pid_of "${INSTANCES[$i]}")"; rm -f "${INSTANCES[$i]}/broker.pid"
+        say "live broker on port ${PORTS[$i]} killed (kill -9)" ;;
+    start-stopped)
+        # Back after a crash, it waits for the journal's lock as the pair's backup (AMQ221031: announced).
+        require_ha start-stopped
+        for i in "${!INSTANCES[@]}"; do
+            running "${INSTANCES[$i]}" || run "${INSTANCES[$i]}" "${PORTS[$i]}" "AMQ221031|AMQ221007" "broker"
+        done ;;
+    *) echo "usage: $0 start|stop|status|kill-live|start-stopped" >&2; exit 2 ;;
 esac

@@ -79,6 +79,8 @@ public final class Presence {
     private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
     /** Other nodes by when they were last heard (epoch millis). */
     private final Map<String, Long> nodes = new HashMap<>();
+    /** Nodes that said they stopped, by when: an announcement of theirs still on its way must not bring them back. */
+    private final Map<String, Long> stopped = new HashMap<>();
     /** When this node last heard its own announcement back: a node that lags its own consumer declares nobody down. */
     private long selfHeardAt = Long.MIN_VALUE;
     private long turns;
@@ -224,9 +226,14 @@ public final class Presence {
     public synchronized void nodeHeard(String node, long now) {
         if (node.equals(self)) {
             selfHeardAt = now;
-        } else {
-            nodes.put(node, now);
+            return;
         }
+        Long stoppedAt = stopped.get(node);
+        if (stoppedAt != null && now - stoppedAt < settings.nodeDownMillis()) {
+            return;
+        }
+        stopped.remove(node);
+        nodes.put(node, now);
     }
 
     /**
@@ -234,11 +241,12 @@ public final class Presence {
      * users pending here stay unreported (consumers saw them there), and the lowest live node adopts the
      * rest; the other nodes keep them for their grace only to know a reconnect at once, without asking.
      */
-    public synchronized void nodeStopped(String node, List<Departure> departures) {
+    public synchronized void nodeStopped(String node, List<Departure> departures, long now) {
         if (node.equals(self)) {
             return;
         }
         nodes.remove(node);
+        stopped.put(node, now);
         boolean adopter = self.equals(lowestLiveNode());
         for (Departure departure : departures) {
             LocalUser user = users.get(departure.userId());

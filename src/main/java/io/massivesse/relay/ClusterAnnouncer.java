@@ -78,13 +78,15 @@ public class ClusterAnnouncer implements ConnectionWatcher {
     private final List<PresenceChange> unsent = new ArrayList<>();
     private volatile Presence presence;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private ScheduledFuture<?> nodeAnnouncements;
 
     @PostConstruct
     void start() {
         if (presenceEnabled) {
             track(new Presence(new PresenceSettings(hub.settings().nodeId(), graceSeconds * 1000,
                     hub.settings().retryMillis() + spreadMillis, nodeIntervalSeconds * 1000), System.currentTimeMillis()));
-            timers.add(scheduler.scheduleWithFixedDelay(this::announceNode, 0, nodeIntervalSeconds, TimeUnit.SECONDS));
+            nodeAnnouncements = scheduler.scheduleWithFixedDelay(this::announceNode, 0, nodeIntervalSeconds, TimeUnit.SECONDS);
+            timers.add(nodeAnnouncements);
         }
         hub.watch(this);
         timers.add(scheduler.scheduleWithFixedDelay(this::flush, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS));
@@ -200,6 +202,10 @@ public class ClusterAnnouncer implements ConnectionWatcher {
         Presence tracking = presence;
         if (tracking == null) {
             return;
+        }
+        // A node that has left says no more that it is alive: the others would take it for down.
+        if (nodeAnnouncements != null) {
+            nodeAnnouncements.cancel(false);
         }
         flush();
         presence = null;

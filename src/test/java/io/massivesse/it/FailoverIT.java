@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * scripts/cluster.sh with SSE_BROKER_HA=true, persistent events. A publisher at 50 events/s with
  * explicit ids retries every event on 503 or a timeout until it is accepted; the primary is killed
  * (kill -9) halfway; every client must have every accepted event exactly once, in order. Then the
- * primary comes back and takes over again (failback), and events still flow.
+ * primary comes back as the pair's backup (no failback), events still flow, and a second crash (of the
+ * former backup, now live) hands the journal back to it: the pair fails over in both directions.
  */
 class FailoverIT {
 
@@ -84,7 +85,7 @@ class FailoverIT {
     }
 
     @Test
-    void everyAcceptedEventReachesEveryClientOnceInOrderAcrossAPrimaryCrashAndItsReturn() throws Exception {
+    void everyAcceptedEventReachesEveryClientOnceInOrderAcrossBrokerCrashesBothWays() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<SseClient> clients = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -95,7 +96,7 @@ class FailoverIT {
         long next = System.nanoTime();
         for (int seq = 0; seq < EVENTS; seq++) {
             if (seq == EVENTS / 2) {
-                CLUSTER.killPrimaryBroker();
+                CLUSTER.killLiveBroker();
                 killedAt = System.nanoTime();
             }
             publisher.publish(seq, run + "-" + seq, "e" + seq);
@@ -121,17 +122,31 @@ class FailoverIT {
                 TimeUnit.NANOSECONDS.toMillis(publisher.backNanos.get() - publisher.firstRefusalNanos.get()),
                 publisher.refusals);
 
-        // The primary returns and takes the journal back; the nodes follow without a restart.
-        CLUSTER.startPrimaryBroker();
-        Publisher after = new Publisher();
+        // With the backup live, every node is ready again: readiness is DOWN only while no broker answers.
+        for (int node = 1; node <= 3; node++) {
+            URI ready = URI.create(CLUSTER.management(node) + "/health/ready");
+            await().atMost(30, TimeUnit.SECONDS).until(() -> HTTP.send(HttpRequest.newBuilder(ready).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        }
+
+        // The primary returns as the backup; events flow on, and when the live broker (the former backup)
+        // dies in turn, the returned primary takes over: the nodes follow both ways without a restart.
+        CLUSTER.startStoppedBroker();
+        publishAndCheck(run + "-back", clients);
+        CLUSTER.killLiveBroker();
+        publishAndCheck(run + "-again", clients);
+        clients.forEach(SseClient::close);
+    }
+
+    private static void publishAndCheck(String prefix, List<SseClient> clients) throws InterruptedException {
+        Publisher publisher = new Publisher();
         for (int seq = 0; seq < 20; seq++) {
-            after.publish(seq, run + "-after-" + seq, "a" + seq);
-            Thread.sleep(100);
+            publisher.publish(seq, prefix + "-" + seq, "x" + seq);
+            Thread.sleep(50);
         }
         for (SseClient client : clients) {
-            await().atMost(60, TimeUnit.SECONDS).until(() -> idsOf(client, run + "-after").size() >= 20);
-            assertThat(idsOf(client, run + "-after")).containsExactlyElementsOf(after.accepted);
-            client.close();
+            await().atMost(60, TimeUnit.SECONDS).until(() -> idsOf(client, prefix).size() >= 20);
+            assertThat(idsOf(client, prefix)).containsExactlyElementsOf(publisher.accepted);
         }
     }
 

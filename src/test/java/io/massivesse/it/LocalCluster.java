@@ -92,14 +92,14 @@ public final class LocalCluster {
         run(120, "scripts/broker.sh", "start");
     }
 
-    /** With SSE_BROKER_HA=true: the primary broker dies ({@code kill -9}); the backup takes over. */
-    public void killPrimaryBroker() {
-        run(30, "scripts/broker.sh", "kill-primary");
+    /** With SSE_BROKER_HA=true: the live broker of the pair dies ({@code kill -9}); the other takes over. */
+    public void killLiveBroker() {
+        run(30, "scripts/broker.sh", "kill-live");
     }
 
-    /** With SSE_BROKER_HA=true: the primary broker starts again after a crash. */
-    public void startPrimaryBroker() {
-        run(120, "scripts/broker.sh", "start-primary");
+    /** With SSE_BROKER_HA=true: the broker that died starts again, as the pair's backup. */
+    public void startStoppedBroker() {
+        run(120, "scripts/broker.sh", "start-stopped");
     }
 
     private void run(int timeoutSeconds, String... command) {

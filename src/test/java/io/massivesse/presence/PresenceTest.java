@@ -222,9 +222,12 @@ class PresenceTest {
         assertThat(handed).extracting(Presence.Departure::userId).containsExactlyInAnyOrder("alice", "bob");
         assertThat(changes(node3)).containsExactly(PresenceChange.nodeDown("node3", "stopped", T0 + 2_500));
 
-        node1.nodeStopped("node3", handed);
-        node2.nodeStopped("node3", handed);
+        node1.nodeStopped("node3", handed, T0 + 2_600);
+        node2.nodeStopped("node3", handed, T0 + 2_600);
+        // An announcement node3 sent before it stopped, arriving late, does not bring it back.
+        node2.nodeHeard("node3", T0 + 2_700);
         assertThat(node1.liveNodes()).containsExactly("node1", "node2");
+        assertThat(node2.liveNodes()).containsExactly("node1", "node2");
         // bob comes back on node2 in time: node2 knows him from the hand-over at once (no claim to wait for),
         // node1 hears of it and forgets him; alice never comes back.
         node2.opened("bob", T0 + 6_000, List.of(), T0 + 6_000);

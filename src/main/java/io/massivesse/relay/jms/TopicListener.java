@@ -70,7 +70,7 @@ public class TopicListener implements MessageListener {
             } else if (inbound instanceof JmsCodec.Invalid invalid) {
                 LOG.warning(() -> "Dropped a message from the topic: " + invalid.reason());
             } else if (inbound instanceof JmsCodec.NodeStopped stopped && presence != null) {
-                presence.nodeStopped(stopped.node(), stopped.departures());
+                presence.nodeStopped(stopped.node(), stopped.departures(), now);
                 LOG.info(() -> "Node " + stopped.node() + " stopped and handed over " + stopped.departures().size()
                         + " users (sent " + (now - timestamp(message)) + " ms ago); this node now tracks "
                         + presence.trackedUsers());
