@@ -33,6 +33,8 @@ sample() { # prints "rss_kb heap_used_kb heap_committed_kb"
 }
 read -r RSS0 HEAP0 COMMITTED0 <<<"$(sample)"
 echo "baseline: rss=${RSS0} KB heap=${HEAP0} KB (committed ${COMMITTED0} KB)"
+# Every live class (the histogram runs a full GC first): diffed below against the same with the connections held.
+"$JAVA_HOME/bin/jcmd" "$PID" GC.class_histogram > "$LOG/idle-histogram-before.txt"
 "$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory baseline >/dev/null
 
 "$JAVA_HOME/bin/java" -Xmx512m -cp "$(bench/classpath.sh)" bench/SseLoad.java --nodes http://127.0.0.1:9080 --connections "$N" --rate 1000 \
@@ -41,8 +43,9 @@ CLIENT=$!
 for _ in $(seq 1 600); do grep -q "ramp done" "$LOG/idle-client.log" && break; sleep 1; done
 sleep 10
 read -r RSS1 HEAP1 COMMITTED1 <<<"$(sample)"
-# What the heap holds per connection: the largest classes after the GC.
-"$JAVA_HOME/bin/jcmd" "$PID" GC.class_histogram | head -30 > "$LOG/idle-histogram.txt"
+# What the heap holds per connection: the largest classes after the GC, and every class's growth.
+"$JAVA_HOME/bin/jcmd" "$PID" GC.class_histogram > "$LOG/idle-histogram-after.txt"
+head -30 "$LOG/idle-histogram-after.txt" > "$LOG/idle-histogram.txt"
 # Native memory beside the heap (direct buffers are most of it).
 "$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory summary.diff > "$LOG/idle-nmt.txt" 2>&1 || true
 THREADS=$(ls "/proc/$PID/task" | wc -l)
@@ -51,5 +54,8 @@ cat "$LOG/idle-client.log" | grep -E "ramp done|RESULT|failure"
 echo "with $N connections: rss=${RSS1} KB heap=${HEAP1} KB (committed ${COMMITTED1} KB) platform-threads=${THREADS}"
 echo "native memory growth by category (committed KB; all of it in $LOG/idle-nmt.txt):"
 grep -E '^-? *[A-Za-z ]+ \(reserved=' "$LOG/idle-nmt.txt" | sed -E 's/^-? *([A-Za-z ]+) \(reserved=[^,]*, committed=([0-9]+KB)( [+-][0-9]+KB)?.*/  \1: \2\3/' || true
+# Growth per connection by owner: classes grouped by where they come from (JDK classes such as byte[]
+# and HashMap$Node belong to whoever allocated them: listed apart, by class).
+bench/heap-owners.sh "$LOG/idle-histogram-before.txt" "$LOG/idle-histogram-after.txt" "$N" | tee "$LOG/idle-owners.txt"
 awk -v n="$N" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" 'BEGIN {
     printf "per connection: rss=%.1f KB heap=%.1f KB\n", (r1 - r0) / n, (h1 - h0) / n }'
