@@ -3,6 +3,7 @@
 # with no connections, opens N SSE connections with bench/SseLoad.java, measures again while
 # they are held, then stops the node. Usage: bench/idle-connections.sh [N] [HOLD_SECONDS]
 # LOAD_ARGS adds options of bench/SseLoad.java, e.g. "--topics 1000" (10 topics per connection).
+# HEAP_DUMP=1 also writes a heap dump (target/bench/idle.hprof) and lists its byte arrays by length.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N="${1:-10000}"
@@ -46,6 +47,12 @@ read -r RSS1 HEAP1 COMMITTED1 <<<"$(sample)"
 # What the heap holds per connection: the largest classes after the GC, and every class's growth.
 "$JAVA_HOME/bin/jcmd" "$PID" GC.class_histogram > "$LOG/idle-histogram-after.txt"
 head -30 "$LOG/idle-histogram-after.txt" > "$LOG/idle-histogram.txt"
+# HEAP_DUMP=1: a heap dump too, and its byte arrays by length (bench/HprofArrays.java).
+if [ "${HEAP_DUMP:-0}" = 1 ]; then
+    rm -f "$(pwd)/$LOG/idle.hprof"
+    "$JAVA_HOME/bin/jcmd" "$PID" GC.heap_dump "$(pwd)/$LOG/idle.hprof" >/dev/null
+    "$JAVA_HOME/bin/java" bench/HprofArrays.java "$LOG/idle.hprof" 15 | tee "$LOG/idle-arrays.txt"
+fi
 # Native memory beside the heap (direct buffers are most of it).
 "$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory summary.diff > "$LOG/idle-nmt.txt" 2>&1 || true
 THREADS=$(ls "/proc/$PID/task" | wc -l)
