@@ -26,6 +26,7 @@ import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceMetrics;
+import io.massivesse.presence.PresenceQuestion;
 import io.massivesse.push.PublishMetrics;
 import io.massivesse.relay.ClusterAnnouncer;
 
@@ -49,7 +50,7 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
     private Counter opened;
     private Counter presenceMessages;
     private Counter presenceChanges;
-    private final Map<Boolean, Counter> presenceQueries = new HashMap<>();
+    private final Map<PresenceQuestion.Subject, Counter> presenceQueries = new EnumMap<>(PresenceQuestion.Subject.class);
     private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
     private Counter slowConsumers;
     private final Map<String, Counter> published = new HashMap<>();
@@ -67,16 +68,14 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
                 .withDescription("SSE connections open on this node").build(), hub, h -> h.get().activeConnections());
         opened = counter("sse.connections.opened", "SSE connections accepted by this node");
         for (CloseReason reason : CloseReason.values()) {
-            closed.put(reason, registry.counter(Metadata.builder().withName("sse.connections.closed")
-                    .withDescription("SSE connections ended, by reason").build(),
+            closed.put(reason, counter("sse.connections.closed", "SSE connections ended, by reason",
                     new Tag("reason", reason.name().toLowerCase(Locale.ROOT))));
         }
         slowConsumers = counter("sse.slow.consumers.closed",
                 "connections closed because their queue stayed full for the slow-consumer time");
         for (String target : List.of("broadcast", "user", "topic")) {
-            published.put(target, registry.counter(Metadata.builder().withName("sse.events.published")
-                    .withDescription("events accepted for publishing by this node's REST API, by target").build(),
-                    new Tag("target", target)));
+            published.put(target, counter("sse.events.published",
+                    "events accepted for publishing by this node's REST API, by target", new Tag("target", target)));
         }
         registry.gauge(Metadata.builder().withName("sse.topics.active")
                 .withDescription("topic names and prefixes at least one connection on this node listens to").build(),
@@ -90,10 +89,10 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
         relayLag = timer("sse.relay.lag", "from the publishing node accepting an event to this node starting its fan-out");
         presenceMessages = counter("sse.presence.messages", "messages this node sent to the presence topic");
         presenceChanges = counter("sse.presence.changes", "presence changes (online, offline, node up or down) this node reported");
-        for (boolean forTopic : List.of(false, true)) {
-            presenceQueries.put(forTopic, registry.counter(Metadata.builder().withName("sse.presence.queries.answered")
-                    .withDescription("presence queries this node answered for its own connections, by subject").build(),
-                    new Tag("subject", forTopic ? "topic" : "user")));
+        for (PresenceQuestion.Subject subject : PresenceQuestion.Subject.values()) {
+            presenceQueries.put(subject, counter("sse.presence.queries.answered",
+                    "presence queries this node answered for its own connections, by subject",
+                    new Tag("subject", subject.name().toLowerCase(Locale.ROOT))));
         }
         registry.gauge(Metadata.builder().withName("sse.presence.nodes")
                 .withDescription("nodes this node counts as live, itself included (0 with presence off)").build(),
@@ -109,8 +108,8 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
         // Observing the event is enough: CDI creates the bean to deliver it.
     }
 
-    private Counter counter(String name, String description) {
-        return registry.counter(Metadata.builder().withName(name).withDescription(description).build());
+    private Counter counter(String name, String description, Tag... tags) {
+        return registry.counter(Metadata.builder().withName(name).withDescription(description).build(), tags);
     }
 
     private Timer timer(String name, String description) {
@@ -153,8 +152,8 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
     }
 
     @Override
-    public void presenceQueryAnswered(boolean forTopic) {
-        presenceQueries.get(forTopic).inc();
+    public void presenceQueryAnswered(PresenceQuestion.Subject subject) {
+        presenceQueries.get(subject).inc();
     }
 
     @Override

@@ -51,7 +51,10 @@ public final class Presence {
         long closedAt;
         /** When the pending user is reported online, or the departing one offline. */
         long dueAt;
-        /** Which scheduled due time is the live one; older ones are skipped. */
+        /**
+         * Which scheduled due time is the live one; older ones are skipped. An online user needs none: due
+         * times only act on pending, departing and handed users, and every way back to those schedules anew.
+         */
         long turn;
     }
 
@@ -117,12 +120,10 @@ public final class Presence {
             user.connections = 1;
             user.lastNode = self;
             user.topics = topics;
-            user.turn = ++turns;
         } else if (user.state == State.DEPARTING) {
             // Back within the grace: nothing to report, unless consumers were never told of the user.
             if (user.reportedNode != null) {
                 user.state = State.ONLINE;
-                user.turn = ++turns;
             } else {
                 pend(userId, user, openedAt, topics, now);
             }
@@ -216,7 +217,6 @@ public final class Presence {
         if (user.state == State.PENDING) {
             user.state = State.ONLINE;
             user.reportedNode = reportedNode;
-            user.turn = ++turns;
         } else if (user.state == State.DEPARTING) {
             users.remove(userId);
         }
@@ -262,7 +262,6 @@ public final class Presence {
             } else if (user.state == State.PENDING) {
                 user.state = State.ONLINE;
                 user.reportedNode = departure.reportedNode();
-                user.turn = ++turns;
             }
         }
     }

@@ -11,6 +11,6 @@ public interface PresenceMetrics {
     }
 
     /** This node answered another node's (or its own) presence query, for a user or for a topic. */
-    default void presenceQueryAnswered(boolean forTopic) {
+    default void presenceQueryAnswered(PresenceQuestion.Subject subject) {
     }
 }

@@ -198,7 +198,7 @@ public class ClusterAnnouncer implements ConnectionWatcher {
      * consumers hear that it stopped. Called by the drain, while the broker connections are still there
      * (they are closed before the application's beans are destroyed); later calls do nothing.
      */
-    public void leave() {
+    public synchronized void leave() {
         Presence tracking = presence;
         if (tracking == null) {
             return;

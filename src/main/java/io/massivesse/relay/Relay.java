@@ -25,7 +25,10 @@ public interface Relay {
      */
     void publish(Update update) throws RelayUnavailableException;
 
-    /** Tells the other nodes that these users connected on {@code nodeId}, so they replace the users' older connections. */
+    /**
+     * Tells the other nodes that these users connected on {@code nodeId}: they replace the users' older
+     * connections (policy {@code replace}) and claim the users they hold already (presence).
+     */
     void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException;
 
     /**

@@ -83,66 +83,41 @@ public class JmsRelay implements Relay {
 
     @Override
     public void publish(Update update) throws RelayUnavailableException {
-        send(context -> {
-            TextMessage message = context.createTextMessage(update.data());
+        send(message -> {
+            message.setText(update.data());
             JmsCodec.write(update, message);
-            return message;
         });
     }
 
     @Override
     public void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException {
-        send(context -> {
-            TextMessage message = context.createTextMessage();
-            JmsCodec.writeConnected(nodeId, connections, message);
-            return message;
-        });
+        send(message -> JmsCodec.writeConnected(nodeId, connections, message));
     }
 
     @Override
     public void changeSubscriptions(String userId, List<String> added, List<String> removed) throws RelayUnavailableException {
-        send(context -> {
-            TextMessage message = context.createTextMessage();
-            JmsCodec.writeSubscriptions(userId, added, removed, message);
-            return message;
-        });
+        send(message -> JmsCodec.writeSubscriptions(userId, added, removed, message));
     }
 
     @Override
     public void announceDepartures(String nodeId, List<String> userIds) throws RelayUnavailableException {
-        send(context -> {
-            TextMessage message = context.createTextMessage();
-            JmsCodec.writeDisconnected(nodeId, userIds, message);
-            return message;
-        });
+        send(message -> JmsCodec.writeDisconnected(nodeId, userIds, message));
     }
 
     @Override
     public void claimPresent(String nodeId, List<Presence.Present> claims) throws RelayUnavailableException {
-        send(context -> {
-            TextMessage message = context.createTextMessage();
-            JmsCodec.writePresent(nodeId, claims, message);
-            return message;
-        });
+        send(message -> JmsCodec.writePresent(nodeId, claims, message));
     }
 
     @Override
     public void announceNode(String nodeId) throws RelayUnavailableException {
         long ttl = PresenceSettings.MISSED_ANNOUNCEMENTS * nodeIntervalSeconds * 1000;
-        send(topic, DeliveryMode.NON_PERSISTENT, ttl, context -> {
-            TextMessage message = context.createTextMessage();
-            JmsCodec.writeNode(nodeId, message);
-            return message;
-        });
+        send(topic, DeliveryMode.NON_PERSISTENT, ttl, message -> JmsCodec.writeNode(nodeId, message));
     }
 
     @Override
     public void announceStop(String nodeId, List<Presence.Departure> departures) throws RelayUnavailableException {
-        send(context -> {
-            TextMessage message = context.createTextMessage();
-            JmsCodec.writeStopped(nodeId, departures, message);
-            return message;
-        });
+        send(message -> JmsCodec.writeStopped(nodeId, departures, message));
     }
 
     /** Persistent and without expiry: a consumer's durable subscription keeps every change, across a broker restart too. */
@@ -150,10 +125,9 @@ public class JmsRelay implements Relay {
     public void publishPresence(String nodeId, List<PresenceChange> changes) throws RelayUnavailableException {
         for (int from = 0; from < changes.size(); from += CHANGES_PER_MESSAGE) {
             List<PresenceChange> part = changes.subList(from, Math.min(changes.size(), from + CHANGES_PER_MESSAGE));
-            send(presenceTopic, DeliveryMode.PERSISTENT, 0, context -> {
-                TextMessage message = context.createTextMessage(JmsCodec.presence(nodeId, part));
+            send(presenceTopic, DeliveryMode.PERSISTENT, 0, message -> {
+                message.setText(JmsCodec.presence(nodeId, part));
                 message.setStringProperty(JmsCodec.NODE, nodeId);
-                return message;
             });
             presenceMetrics.presenceMessageSent(part.size());
         }
@@ -214,20 +188,24 @@ public class JmsRelay implements Relay {
         }
     }
 
-    private interface MessageMaker {
-        Message make(JMSContext context) throws JMSException;
+    /** Writes body and properties into a fresh text message. */
+    private interface MessageWriter {
+        void write(TextMessage message) throws JMSException;
     }
 
-    private void send(MessageMaker maker) throws RelayUnavailableException {
-        send(topic, persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT, ttlSeconds * 1000, maker);
+    /** To the events topic, as the events themselves go: persistent or not as configured, with their time to live. */
+    private void send(MessageWriter writer) throws RelayUnavailableException {
+        send(topic, persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT, ttlSeconds * 1000, writer);
     }
 
-    private void send(Topic to, int deliveryMode, long ttlMillis, MessageMaker maker) throws RelayUnavailableException {
+    private void send(Topic to, int deliveryMode, long ttlMillis, MessageWriter writer) throws RelayUnavailableException {
         try (JMSContext context = factory.createContext()) {
+            TextMessage message = context.createTextMessage();
+            writer.write(message);
             context.createProducer()
                     .setDeliveryMode(deliveryMode)
                     .setTimeToLive(ttlMillis)
-                    .send(to, maker.make(context));
+                    .send(to, message);
         } catch (JMSRuntimeException | JMSException e) {
             probe.markDown();
             throw new RelayUnavailableException("the message broker is unavailable", e);

@@ -51,11 +51,14 @@ public class TopicListener implements MessageListener {
     public void onMessage(Message message) {
         try {
             JmsCodec.Inbound inbound = JmsCodec.read(message);
+            if (inbound instanceof JmsCodec.Event event) {
+                // The hot path: nothing else to look up for an event.
+                hub.deliver(event.update());
+                return;
+            }
             Presence presence = announcer.presence();
             long now = System.currentTimeMillis();
-            if (inbound instanceof JmsCodec.Event event) {
-                hub.deliver(event.update());
-            } else if (inbound instanceof JmsCodec.Connected connected) {
+            if (inbound instanceof JmsCodec.Connected connected) {
                 for (OpenedConnection opened : connected.connections()) {
                     // Presence first: a connection replaced here is then known to be online over there.
                     if (presence != null) {
@@ -69,13 +72,8 @@ public class TopicListener implements MessageListener {
                 answer(message, question.question());
             } else if (inbound instanceof JmsCodec.Invalid invalid) {
                 LOG.warning(() -> "Dropped a message from the topic: " + invalid.reason());
-            } else if (inbound instanceof JmsCodec.NodeStopped stopped && presence != null) {
-                presence.nodeStopped(stopped.node(), stopped.departures(), now);
-                LOG.info(() -> "Node " + stopped.node() + " stopped and handed over " + stopped.departures().size()
-                        + " users (sent " + (now - timestamp(message)) + " ms ago); this node now tracks "
-                        + presence.trackedUsers());
             } else if (presence != null) {
-                toPresence(presence, inbound, now);
+                toPresence(presence, inbound, message, now);
             }
         } catch (JMSException | RuntimeException e) {
             // Never throw back into the adapter: a redelivered poison message would stall the topic for this node.
@@ -83,13 +81,19 @@ public class TopicListener implements MessageListener {
         }
     }
 
-    private static void toPresence(Presence presence, JmsCodec.Inbound inbound, long now) {
+    /** What the other nodes say about their users and themselves. */
+    private static void toPresence(Presence presence, JmsCodec.Inbound inbound, Message message, long now) {
         if (inbound instanceof JmsCodec.Disconnected gone) {
             gone.userIds().forEach(userId -> presence.disconnectedElsewhere(gone.node(), userId));
         } else if (inbound instanceof JmsCodec.Claimed claimed) {
             claimed.claims().forEach(claim -> presence.presentElsewhere(claimed.node(), claim.userId(), claim.reportedNode()));
         } else if (inbound instanceof JmsCodec.NodeAlive alive) {
             presence.nodeHeard(alive.node(), now);
+        } else if (inbound instanceof JmsCodec.NodeStopped stopped) {
+            presence.nodeStopped(stopped.node(), stopped.departures(), now);
+            LOG.info(() -> "Node " + stopped.node() + " stopped and handed over " + stopped.departures().size()
+                    + " users (sent " + (now - timestamp(message)) + " ms ago); this node now tracks "
+                    + presence.trackedUsers());
         }
     }
 
@@ -113,7 +117,7 @@ public class TopicListener implements MessageListener {
             answer = new PresenceAnswer(node, List.of(), hub.listenersOf(question.value()));
         }
         relay.reply(message, answer);
-        metrics.presenceQueryAnswered(question.subject() == PresenceQuestion.Subject.TOPIC);
+        metrics.presenceQueryAnswered(question.subject());
     }
 
     private static PresenceAnswer.Connection connection(Subscriber subscriber) {
