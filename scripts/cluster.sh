@@ -12,7 +12,8 @@
 # persistent events unless SSE_RELAY_PERSISTENT says otherwise), and any SSE_* setting (passed to every node). The node's Liberty server and its id are both node<I>;
 # its files are in target/cluster-<base port>/servers/node<I>/ (logs/messages.log).
 # A local cluster is for trials, tests and benchmarks: it runs without tokens (SSE_SECURITY=open) unless
-# SSE_SECURITY=jwt is set, with MP_JWT_VERIFY_PUBLICKEY_LOCATION (README, Security).
+# SSE_SECURITY=jwt is set, with MP_JWT_VERIFY_PUBLICKEY_LOCATION (README, Security), and without rate limits
+# unless SSE_RATE_SUBSCRIBE_PER_SECOND / SSE_RATE_PUBLISH_PER_SECOND are set.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -56,6 +57,10 @@ start() {
     [ "$count" -ge 1 ] && [ "$count" -le "$MAX_NODES" ] || { say "N must be 1-$MAX_NODES"; exit 2; }
     export SSE_SECURITY="${SSE_SECURITY:-open}"
     [ "$SSE_SECURITY" = open ] && say "SSE_SECURITY=open: no tokens needed (local trial mode)"
+    # Every local client shares the loopback address (and benchmarks are one publisher): the rate limits
+    # are off here unless set.
+    export SSE_RATE_SUBSCRIBE_PER_SECOND="${SSE_RATE_SUBSCRIBE_PER_SECOND:-0}"
+    export SSE_RATE_PUBLISH_PER_SECOND="${SSE_RATE_PUBLISH_PER_SECOND:-0}"
     build
     scripts/broker.sh start
     local jh; jh="$(java_home)"

@@ -17,10 +17,14 @@ public final class FieldRules {
     public static final int MAX_TOPIC_LENGTH = 256;
 
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
-    /** Segments of URL-safe characters, separated by single slashes: no empty segment, no slash at either end. */
-    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._~:@+-]+(/[A-Za-z0-9._~:@+-]+)*");
+    /**
+     * Segments of URL-safe characters, separated by single slashes: no empty segment, no slash at either end,
+     * and no segment "." or ".." (a URL path would resolve them, so such a topic could not be published to).
+     */
+    private static final String SEGMENT = "(?!\\.\\.?(?:/|$))[A-Za-z0-9._~:@+-]+";
+    private static final Pattern TOPIC = Pattern.compile(SEGMENT + "(/" + SEGMENT + ")*");
     private static final String TOPIC_RULE = "1-" + MAX_TOPIC_LENGTH
-            + " characters of A-Z a-z 0-9 . _ ~ : @ + - in segments separated by single slashes";
+            + " characters of A-Z a-z 0-9 . _ ~ : @ + - in segments separated by single slashes, no segment . or ..";
 
     private FieldRules() {
     }

@@ -54,6 +54,15 @@ public final class SseFrames {
         return control("replaced", json("userId", userId, "reason", "a newer connection of this user replaced this one"), null);
     }
 
+    /**
+     * The last frame of a stream whose token expired: the client reconnects with a fresh token and
+     * its Last-Event-ID, and misses nothing. No retry hint: a new token is the client's to fetch first.
+     */
+    public static byte[] tokenExpired(String userId) {
+        return control("token-expired", json("userId", userId,
+                "reason", "the stream's token expired; reconnect with a new token and Last-Event-ID"), null);
+    }
+
     /** The last frame before a node stops: reconnect, after this many milliseconds, to another node. */
     public static byte[] serverShutdown(String node, int retryMillis) {
         return control("server-shutdown", json("node", node), retryMillis);

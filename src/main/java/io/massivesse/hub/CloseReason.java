@@ -9,5 +9,7 @@ public enum CloseReason {
     /** Its queue stayed full for the slow-consumer time. */
     SLOW_CONSUMER,
     /** The node is shutting down. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** The token the stream was opened with expired. */
+    TOKEN_EXPIRED
 }

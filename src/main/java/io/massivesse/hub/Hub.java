@@ -50,6 +50,8 @@ public class Hub {
     private volatile int activeTopics;
     /** One event at a time, so every connection sees this node's events in the same order. */
     private final ReentrantLock dispatch = new ReentrantLock();
+    /** Streams that end at a given time (their token's expiry), ended by one tick a second. */
+    private final Deadlines deadlines = new Deadlines();
     private final ScheduledExecutorService heartbeat;
     private volatile boolean draining;
     private volatile long lastBeatNanos = System.nanoTime();
@@ -76,6 +78,7 @@ public class Hub {
             return thread;
         });
         heartbeat.scheduleAtFixedRate(this::beat, settings.heartbeatSeconds(), settings.heartbeatSeconds(), TimeUnit.SECONDS);
+        heartbeat.scheduleAtFixedRate(this::endDueStreams, 1, 1, TimeUnit.SECONDS);
     }
 
     public HubSettings settings() {
@@ -97,6 +100,14 @@ public class Hub {
      * @throws SubscribeRefusedException at this node's capacity, while it drains, or over the per-user limit
      */
     public Subscriber subscribe(String userId, EventStream stream, String lastEventId, Topics topics) {
+        return subscribe(userId, stream, lastEventId, topics, 0);
+    }
+
+    /**
+     * As {@link #subscribe(String, EventStream, String, Topics)}, for a stream that ends with
+     * {@code event: token-expired} at {@code endsAtMillis} (epoch milliseconds; 0 for never).
+     */
+    public Subscriber subscribe(String userId, EventStream stream, String lastEventId, Topics topics, long endsAtMillis) {
         admit();
         Subscriber subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
                 writers, this::unregister, metrics);
@@ -109,6 +120,9 @@ public class Hub {
             if (!topics.isEmpty()) {
                 this.topics.add(subscriber, topics);
                 activeTopics = this.topics.activeTopics();
+            }
+            if (endsAtMillis > 0) {
+                deadlines.add(subscriber, endsAtMillis);
             }
         } catch (SubscribeRefusedException refused) {
             active.decrementAndGet();
@@ -359,6 +373,9 @@ public class Hub {
             System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
             return shrunk;
         });
+        if (subscriber.endsAtSecond != 0) {
+            deadlines.remove(subscriber);
+        }
         if (!subscriber.topics().isEmpty()) {
             dispatch.lock();
             try {
@@ -372,6 +389,22 @@ public class Hub {
         metrics.connectionClosed(reason);
         watcher.closed(subscriber, reason);
         CONNECTIONS.info(() -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);
+    }
+
+    /** Streams whose tokens expired get {@code event: token-expired} and end. */
+    private void endDueStreams() {
+        try {
+            for (Subscriber due : deadlines.takeDue(System.currentTimeMillis())) {
+                due.closeAfter(SseFrames.tokenExpired(due.userId()), CloseReason.TOKEN_EXPIRED);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ending expired streams failed", e);
+        }
+    }
+
+    /** Streams waiting for their end time (token expiry). */
+    int streamsWithDeadline() {
+        return deadlines.size();
     }
 
     /** Heartbeat tick: a ping to every stream (which also finds clients that vanished) and the slow-consumer check. */

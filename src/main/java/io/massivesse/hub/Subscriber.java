@@ -37,6 +37,8 @@ public final class Subscriber {
     private volatile Topics topics;
     /** The hub's number of the last topic event queued here, under its dispatch lock: one delivery per event. */
     long lastTopicEvent;
+    /** The second its stream must end (token expiry), 0 for none; kept by the hub's deadlines. */
+    long endsAtSecond;
 
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     /** The queue bound: the capacity, raised while a replay is being written so replayed events are never dropped. */

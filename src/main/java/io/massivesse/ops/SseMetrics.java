@@ -28,6 +28,7 @@ import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceMetrics;
 import io.massivesse.presence.PresenceQuestion;
 import io.massivesse.push.PublishMetrics;
+import io.massivesse.push.RateLimitMetrics;
 import io.massivesse.relay.ClusterAnnouncer;
 
 /**
@@ -35,7 +36,7 @@ import io.massivesse.relay.ClusterAnnouncer;
  * "Operating it"). Deliveries are counted once per event with the fan-out's total, not per connection.
  */
 @ApplicationScoped
-public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
+public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, RateLimitMetrics {
 
     @Inject
     MetricRegistry registry;
@@ -54,6 +55,7 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
     private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
     private Counter slowConsumers;
     private final Map<String, Counter> published = new HashMap<>();
+    private final Map<String, Counter> rateLimited = new HashMap<>();
     private Counter delivered;
     private Counter dropped;
     private Counter redelivered;
@@ -76,6 +78,10 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
         for (String target : List.of("broadcast", "user", "topic")) {
             published.put(target, counter("sse.events.published",
                     "events accepted for publishing by this node's REST API, by target", new Tag("target", target)));
+        }
+        for (String kind : List.of("publish", "subscribe")) {
+            rateLimited.put(kind, counter("sse.rate.limited", "requests refused with 429 by a rate limit, by kind",
+                    new Tag("kind", kind)));
         }
         registry.gauge(Metadata.builder().withName("sse.topics.active")
                 .withDescription("topic names and prefixes at least one connection on this node listens to").build(),
@@ -120,6 +126,11 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics {
     @Override
     public void eventPublished(String target) {
         published.get(target).inc();
+    }
+
+    @Override
+    public void rateLimited(String kind) {
+        rateLimited.get(kind).inc();
     }
 
     @Override

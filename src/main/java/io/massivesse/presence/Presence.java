@@ -373,6 +373,7 @@ public final class Presence {
             case REPLACED -> "replaced";
             case SLOW_CONSUMER -> "slow-consumer";
             case SHUTDOWN -> "node-shutdown";
+            case TOKEN_EXPIRED -> "token-expired";
         };
     }
 }

@@ -100,14 +100,12 @@ public class PresenceResource {
                                 + "or a prefix ending in /* (users who asked for that prefix)", example = "orders/42")
                         @QueryParam("topic") String topic,
                         @Parameter(description = "How many user ids to list (1-1000); the count is always complete")
-                        @QueryParam("limit") @DefaultValue("100") int limit) {
+                        @QueryParam("limit") @DefaultValue("100") String limitParameter) {
         if (topic == null) {
             throw new ApiException(400, "the topic query parameter is required");
         }
         ApiException.refuseIf(FieldRules.topicSelectorProblem(topic));
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(400, "limit must be 1-" + MAX_LIMIT);
-        }
+        int limit = limitOf(limitParameter);
         Asked asked = ask(PresenceQuestion.topic(topic));
         Set<String> users = new TreeSet<>();
         asked.answers().forEach(answer -> users.addAll(answer.users()));
@@ -137,5 +135,18 @@ public class PresenceResource {
         Set<String> missing = new TreeSet<>(expected);
         answers.forEach(answer -> missing.remove(answer.node()));
         return new Asked(answers, List.copyOf(missing));
+    }
+
+    /** Read here rather than by JAX-RS, which answers a parameter that is not a number with 404. */
+    private static int limitOf(String parameter) {
+        try {
+            int limit = Integer.parseInt(parameter.trim());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException notANumber) {
+            // Refused below, as a limit out of range is.
+        }
+        throw new ApiException(400, "limit must be 1-" + MAX_LIMIT);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -37,9 +38,10 @@ public class SinkSubscribeResource {
                         @QueryParam("lastEventId") String lastEventIdQuery,
                         @QueryParam("topic") List<String> topics,
                         @Context SseEventSink sink,
-                        @Context Sse sse) {
+                        @Context Sse sse,
+                        @Context HttpServletRequest request) {
         String lastEventId = SubscribeResource.validate(userId, lastEventIdHeader, lastEventIdQuery);
         Topics listening = SubscribeResource.topicsOf(topics, hub.settings().maxTopicsPerConnection());
-        hub.subscribe(userId, new SinkEventStream(sink, sse), lastEventId, listening);
+        hub.subscribe(userId, new SinkEventStream(sink, sse), lastEventId, listening, SubscribeResource.streamEndsAt(request));
     }
 }

@@ -55,7 +55,8 @@ public class SubscribeResource {
                     + "of the topics asked for (?topic=, repeated), with a "
                     + ": ping comment every SSE_HEARTBEAT_SECONDS. After a reconnect with Last-Event-ID the events "
                     + "missed since that id come first; an id no longer in the replay window gets event: reset. "
-                    + "Other events: replaced (a newer connection of the user took over), server-shutdown (reconnect).")
+                    + "Other events: replaced (a newer connection of the user took over), server-shutdown (reconnect), "
+                    + "token-expired (the token's exp passed: reconnect with a new token and Last-Event-ID).")
     @APIResponse(responseCode = "200", description = "The event stream",
             content = @Content(mediaType = "text/event-stream", examples = @ExampleObject(name = "stream",
                     value = "retry: 3000\nevent: connected\ndata: {\"userId\":\"alice\",\"node\":\"node1\"}\n\n"
@@ -63,7 +64,8 @@ public class SubscribeResource {
     @APIResponse(responseCode = "400", description = "Bad userId or Last-Event-ID",
             content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "bad",
                     value = "{\"status\":400,\"error\":\"userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -\"}")))
-    @APIResponse(responseCode = "429", description = "Policy allow: the user already has SSE_MAX_CONNECTIONS_PER_USER here")
+    @APIResponse(responseCode = "429", description = "Policy allow: the user already has SSE_MAX_CONNECTIONS_PER_USER here; "
+            + "or this client address subscribes faster than SSE_RATE_SUBSCRIBE_PER_SECOND (retry after Retry-After)")
     @APIResponse(responseCode = "503", description = "This node is at SSE_MAX_CONNECTIONS or shutting down: retry, "
             + "possibly on another node, after Retry-After")
     public void connect(@Parameter(description = "1-128 characters of A-Z a-z 0-9 . _ @ -", example = "alice")
@@ -86,7 +88,7 @@ public class SubscribeResource {
             context.setTimeout(0);
             // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
             ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
-            Subscriber subscriber = hub.subscribe(userId, stream, lastEventId, listening);
+            Subscriber subscriber = hub.subscribe(userId, stream, lastEventId, listening, streamEndsAt(request));
             context.addListener(stream.listenerFor(subscriber));
         } catch (ApiException | SubscribeRefusedException refused) {
             // Through the exception mappers, as every other refusal goes: the same JSON answer.
@@ -107,6 +109,11 @@ public class SubscribeResource {
             ApiException.refuseIf(FieldRules.lastEventIdProblem(lastEventId));
         }
         return lastEventId;
+    }
+
+    /** When the stream must end (its token's expiry, set by the security filter), or 0 for never. */
+    static long streamEndsAt(HttpServletRequest request) {
+        return request.getAttribute(CallerAttributes.STREAM_ENDS_AT) instanceof Long endsAt ? endsAt : 0;
     }
 
     /** The {@code topic} parameters as the connection's topics: each a name or a prefix, at most {@code max} of them. */

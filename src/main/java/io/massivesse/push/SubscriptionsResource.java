@@ -5,6 +5,7 @@ import java.io.InputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,11 +42,13 @@ public class SubscriptionsResource {
     Hub hub;
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add topics to, or remove them from, the user's open connections on every node")
     @APIResponse(responseCode = "202", description = "Accepted: every node applies it to the user's connections open then",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted",
                     value = "{\"userId\":\"alice\",\"add\":[\"orders/42\"],\"remove\":[]}")))
     @APIResponse(responseCode = "400", description = "Bad userId or topic, malformed JSON, nothing to change, too many topics")
+    @APIResponse(responseCode = "415", description = "The body is not application/json")
     @APIResponse(responseCode = "503", description = "The broker cannot take the change now: retry after Retry-After")
     public Response change(@Parameter(description = "The user whose connections change", example = "alice")
                            @PathParam("userId") String userId,

@@ -2,6 +2,7 @@ package io.massivesse.security;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,8 +65,14 @@ public class AccessPolicy {
      * @param topics        the topics asked for ({@code ?topic=}), each allowed by the token's {@code topics} claim
      */
     public Optional<Refusal> subscriber(String authorization, String queryToken, String userId, List<String> topics) {
+        return subscriber(authorization, queryToken, userId, topics, caller -> { });
+    }
+
+    /** As above; {@code accepted} is given the caller of a token that is let through (never in open mode). */
+    public Optional<Refusal> subscriber(String authorization, String queryToken, String userId, List<String> topics,
+                                        Consumer<TokenVerifier.Caller> accepted) {
         String token = bearer(authorization);
-        return check(token != null ? token : queryToken,
+        return check(token != null ? token : queryToken, accepted,
                 "(Authorization: Bearer <token>, or ?access_token=<token> for EventSource)",
                 caller -> {
                     if (!caller.subject().equals(userId)) {
@@ -80,13 +87,19 @@ public class AccessPolicy {
 
     /** @param authorization the {@code Authorization} header, or {@code null} */
     public Optional<Refusal> publisher(String authorization) {
-        return check(bearer(authorization), "(Authorization: Bearer <token>)",
+        return publisher(authorization, caller -> { });
+    }
+
+    /** As above; {@code accepted} is given the caller of a token that is let through (never in open mode). */
+    public Optional<Refusal> publisher(String authorization, Consumer<TokenVerifier.Caller> accepted) {
+        return check(bearer(authorization), accepted, "(Authorization: Bearer <token>)",
                 caller -> caller.groups().contains(publisherGroup) ? Optional.empty()
                         : Optional.of(new Refusal(403, "publishing needs a token with group '" + publisherGroup + "'", false)));
     }
 
     /** Nothing is checked in open mode; otherwise the token must be there and valid, and the caller allowed. */
-    private Optional<Refusal> check(String token, String whereTokensGo, Function<TokenVerifier.Caller, Optional<Refusal>> allowed) {
+    private Optional<Refusal> check(String token, Consumer<TokenVerifier.Caller> accepted, String whereTokensGo,
+                                    Function<TokenVerifier.Caller, Optional<Refusal>> allowed) {
         if (mode.isOpen()) {
             return Optional.empty();
         }
@@ -94,7 +107,12 @@ public class AccessPolicy {
             return Optional.of(new Refusal(401, "a bearer token is required " + whereTokensGo, false));
         }
         try {
-            return allowed.apply(verifier.verify(token));
+            TokenVerifier.Caller caller = verifier.verify(token);
+            Optional<Refusal> refusal = allowed.apply(caller);
+            if (refusal.isEmpty()) {
+                accepted.accept(caller);
+            }
+            return refusal;
         } catch (TokenVerifier.InvalidTokenException e) {
             return Optional.of(new Refusal(401, e.getMessage(), true));
         }

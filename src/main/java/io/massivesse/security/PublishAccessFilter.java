@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 
+import io.massivesse.push.CallerAttributes;
 import io.massivesse.push.PublishEndpoint;
 
 /** Publishing needs a token with the publisher group, unless security is off ({@link AccessPolicy}). */
@@ -23,7 +24,8 @@ public class PublishAccessFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        policy.publisher(request.getHeaderString(HttpHeaders.AUTHORIZATION))
+        policy.publisher(request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                        caller -> request.setProperty(CallerAttributes.SUBJECT, caller.subject()))
                 .ifPresent(refusal -> request.abortWith(refusal.response()));
     }
 }

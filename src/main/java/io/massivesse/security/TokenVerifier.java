@@ -12,6 +12,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -84,8 +85,11 @@ public class TokenVerifier {
     private DefaultJWTProcessor<SecurityContext> processor;
     private String unconfigured;
 
-    /** A token's caller: its subject, its groups, and the topics it may listen to (claim {@code topics}). */
-    public record Caller(String subject, Set<String> groups, List<String> topics) {
+    /**
+     * A token's caller: its subject, its groups, the topics it may listen to (claim {@code topics}), and the
+     * last moment the token is accepted ({@code exp} plus the clock skew).
+     */
+    public record Caller(String subject, Set<String> groups, List<String> topics, Instant validUntil) {
     }
 
     /** Why a token was refused, in words fit for the client. */
@@ -170,7 +174,8 @@ public class TokenVerifier {
             List<String> groups = claims.getStringListClaim("groups");
             List<String> topics = claims.getStringListClaim(TOPICS_CLAIM);
             return new Caller(claims.getSubject(), groups == null ? Set.of() : Set.copyOf(groups),
-                    topics == null ? List.of() : List.copyOf(topics));
+                    topics == null ? List.of() : List.copyOf(topics),
+                    claims.getExpirationTime().toInstant().plusSeconds(clockSkewSeconds));
         } catch (ParseException e) {
             throw new InvalidTokenException("the token is not a well-formed JWT");
         } catch (BadJOSEException e) {

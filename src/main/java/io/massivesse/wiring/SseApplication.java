@@ -17,8 +17,10 @@ import org.eclipse.microprofile.openapi.annotations.Components;
 import io.massivesse.push.ErrorMapper;
 import io.massivesse.push.ManagementPortFilter;
 import io.massivesse.push.PresenceResource;
+import io.massivesse.push.PublishRateFilter;
 import io.massivesse.push.PublishResource;
 import io.massivesse.push.SinkSubscribeResource;
+import io.massivesse.push.SubscribeRateFilter;
 import io.massivesse.push.SubscribeResource;
 import io.massivesse.push.SubscriptionsResource;
 import io.massivesse.security.PresenceAccessFilter;
@@ -54,6 +56,6 @@ public class SseApplication extends Application {
         };
         return Set.of(subscribe, PublishResource.class, SubscriptionsResource.class, PresenceResource.class,
                 ErrorMapper.class, ManagementPortFilter.class, SubscribeAccessFilter.class, PublishAccessFilter.class,
-                PresenceAccessFilter.class);
+                PresenceAccessFilter.class, SubscribeRateFilter.class, PublishRateFilter.class);
     }
 }

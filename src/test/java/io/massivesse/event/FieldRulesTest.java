@@ -8,12 +8,14 @@ class FieldRulesTest {
 
     @Test
     void topicNamesAreSegmentsOfUrlSafeCharactersSeparatedBySingleSlashes() {
-        for (String good : new String[] {"orders", "orders/42", "tenants/acme/users", "a.b_c~d:e@f+g-h", "x".repeat(256)}) {
+        for (String good : new String[] {"orders", "orders/42", "tenants/acme/users", "a.b_c~d:e@f+g-h", "x".repeat(256),
+                "...", "a/.x", "..a/b..", "v1.2/..."}) {
             assertThat(FieldRules.topicProblem(good)).as(good).isEmpty();
             assertThat(FieldRules.topicSelectorProblem(good)).as(good).isEmpty();
         }
         for (String bad : new String[] {"", "/orders", "orders/", "orders//42", "orders 42", "orders?x", "ö", "a\nb",
-                "x".repeat(257), "*", "orders/*/x", "orders*"}) {
+                "x".repeat(257), "*", "orders/*/x", "orders*",
+                ".", "..", "../x", "a/./b", "a/..", "a/../b", "a\u0000b"}) {
             assertThat(FieldRules.topicProblem(bad)).as(bad).isPresent();
             assertThat(FieldRules.topicSelectorProblem(bad)).as(bad).isPresent();
         }

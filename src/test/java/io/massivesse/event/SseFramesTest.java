@@ -19,6 +19,13 @@ class SseFramesTest {
     }
 
     @Test
+    void tokenExpiredNamesTheUserAndTellsWhatToDo() {
+        assertThat(new String(SseFrames.tokenExpired("alice"), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("event: token-expired\ndata: {\"userId\":\"alice\",\"reason\":\"the stream's token expired; "
+                        + "reconnect with a new token and Last-Event-ID\"}\n\n");
+    }
+
+    @Test
     void defaultMessageNameIsLeftOut() {
         assertThat(frame(new Update("7", null, "x", null, 0))).isEqualTo("id: 7\ndata: x\n\n");
         assertThat(frame(new Update("7", "message", "x", null, 0))).isEqualTo("id: 7\ndata: x\n\n");

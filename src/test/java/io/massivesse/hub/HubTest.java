@@ -333,6 +333,41 @@ class HubTest {
     }
 
     @Test
+    void aStreamEndsWithTokenExpiredAtItsEndTimeAndOthersStayOpen() {
+        Hub hub = hub();
+        RecordingStream expiring = new RecordingStream();
+        RecordingStream later = new RecordingStream();
+        RecordingStream forever = new RecordingStream();
+        long now = System.currentTimeMillis();
+        hub.subscribe("exp", expiring, null, Topics.NONE, now + 1200);
+        hub.subscribe("later", later, null, Topics.NONE, now + 600_000);
+        hub.subscribe("forever", forever, null, Topics.NONE);
+        assertThat(hub.streamsWithDeadline()).isEqualTo(2);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> expiring.closed);
+        // Not before its time: the tick ends a stream in the first second at or after its end.
+        assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(now + 1200);
+        assertThat(expiring.events()).last().asString()
+                .startsWith("event: token-expired\ndata: {\"userId\":\"exp\",");
+        assertThat(metrics.closed).containsEntry(CloseReason.TOKEN_EXPIRED, 1L);
+        hub.deliver(broadcast("1", "after"));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> later.events().size() == 2 && forever.events().size() == 2);
+        assertThat(later.closed).isFalse();
+        assertThat(forever.closed).isFalse();
+        assertThat(hub.streamsWithDeadline()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamClosedBeforeItsEndTimeLeavesTheDeadlines() {
+        Hub hub = hub();
+        RecordingStream stream = new RecordingStream();
+        Subscriber subscriber = hub.subscribe("gone", stream, null, Topics.NONE, System.currentTimeMillis() + 600_000);
+        assertThat(hub.streamsWithDeadline()).isEqualTo(1);
+        subscriber.close(CloseReason.CLIENT_GONE);
+        assertThat(hub.streamsWithDeadline()).isZero();
+        assertThat(metrics.closed).doesNotContainKey(CloseReason.TOKEN_EXPIRED);
+    }
+
+    @Test
     void shutdownSaysGoodbyeWithRetryAndCloses() {
         Hub hub = hub();
         RecordingStream stream = new RecordingStream();

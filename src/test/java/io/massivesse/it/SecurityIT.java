@@ -59,6 +59,8 @@ class SecurityIT {
             .with("SSE_CORS_ALLOWED_ORIGINS", ORIGIN)
             .with("SSE_MAX_MESSAGE_BYTES", "65536")
             .with("ACCESS_LOG_ENABLED", "true")
+            // A short skew, so a token that expires in seconds ends its stream within the test.
+            .with("MP_JWT_VERIFY_CLOCK_SKEW", "1")
             .with("HTTP_READTIMEOUT", "3s")
             .with("TCP_INACTIVITYTIMEOUT", "5s");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -226,6 +228,36 @@ class SecurityIT {
     }
 
     @Test
+    void aStreamEndsWhenItsTokenExpiresAndAFreshTokenResumesWithoutAGap() {
+        String user = "fran";
+        // A JWT's exp is in whole seconds.
+        Instant expires = Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String lastId;
+        try (SseClient first = SseClient.connected(at("/sse/connect/" + user + "?access_token=" + sign(privateKey, user, expires)))) {
+            assertThat(publish("/sse/send/" + user, "{\"data\":\"before\",\"event\":\"note\"}").statusCode()).isEqualTo(202);
+            lastId = first.awaitEvent("note").id();
+            SseClient.Event expired = first.awaitEvent("token-expired");
+            // exp plus the configured 1 s of clock skew, not earlier.
+            assertThat(Instant.now()).isAfterOrEqualTo(expires.plusSeconds(1));
+            assertThat(jakarta.json.Json.createReader(new java.io.StringReader(expired.data())).readObject().getString("userId"))
+                    .isEqualTo(user);
+            await().atMost(10, TimeUnit.SECONDS).until(first::ended);
+            assertThat(first.events()).last().extracting(SseClient.Event::event).isEqualTo("token-expired");
+        }
+        assertThat(publish("/sse/send/" + user, "{\"data\":\"while away\",\"event\":\"note\"}").statusCode()).isEqualTo(202);
+        try (SseClient resumed = SseClient.connect(at("/sse/connect/" + user + "?access_token=" + token(user)),
+                Map.of("Last-Event-ID", lastId))) {
+            assertThat(resumed.status()).isEqualTo(200);
+            assertThat(publish("/sse/send/" + user, "{\"data\":\"live\",\"event\":\"note\"}").statusCode()).isEqualTo(202);
+            List<SseClient.Event> events = resumed.awaitEvents(3);
+            assertThat(events).extracting(SseClient.Event::event).containsExactly("connected", "note", "note");
+            assertThat(events).extracting(SseClient.Event::data).endsWith("while away", "live");
+        }
+        HttpResponse<String> metrics = send(HttpRequest.newBuilder(URI.create(CLUSTER.management(1) + "/metrics")).GET());
+        assertThat(metrics.body()).containsPattern("sse_connections_closed_total\\{[^}]*reason=\"token_expired\"[^}]*\\} [1-9]");
+    }
+
+    @Test
     void presenceQueriesNeedThePublisherGroupOrTheManagementPort() {
         assertJsonError(presence("/sse/presence/bystander", null), 401);
         assertJsonError(presence("/sse/presence/bystander", token("alice")), 403);
@@ -320,6 +352,88 @@ class SecurityIT {
         HttpResponse<String> badLastEventId = send(HttpRequest.newBuilder(at("/sse/connect/carol"))
                 .header("Authorization", "Bearer " + carolToken).header("Last-Event-ID", "x".repeat(200)).GET());
         assertJsonError(badLastEventId, 400);
+    }
+
+    /** Liberty's HTTP layer refuses these before the application: a 400 that says why, without a stack trace. */
+    private static void assertContainerRefusal(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).doesNotContain("Exception", "\tat ", "io.massivesse");
+    }
+
+    @Test
+    void theTopicSubscriptionAndPresenceEndpointsRefuseBadInputCleanly() {
+        String json = "application/json";
+        String data = "{\"data\":\"x\"}";
+        String longName = "a".repeat(300);
+        for (String topic : List.of("orders/*", "a%20b", "a%C3%A9", longName, "%2e%2e/x", "a%2Fb", "a/./b")) {
+            assertJsonError(publish("/sse/topics/" + topic, json, data, publisherToken), 400);
+        }
+        for (String topic : List.of("a%00b", "a%0d%0ab", "a%0ab")) {
+            assertContainerRefusal(publish("/sse/topics/" + topic, json, data, publisherToken));
+        }
+        assertJsonError(publish("/sse/topics/ok", json, "{\"data\": \"unterminated", publisherToken), 400);
+        assertJsonError(publish("/sse/topics/ok", json, "[1]", publisherToken), 400);
+        assertJsonError(publish("/sse/topics/ok", json, "{\"data\":\"x\",\"event\":\"a\\nb\"}", publisherToken), 400);
+        assertJsonError(publish("/sse/topics/ok", json, "{\"data\":\"x\",\"id\":\"a\\u0000b\"}", publisherToken), 400);
+        assertJsonError(publish("/sse/topics/ok", "application/xml", "<a/>", publisherToken), 415);
+        assertJsonError(publish("/sse/topics/ok", "text/plain", "x", publisherToken), 415);
+        assertJsonError(publish("/sse/topics", json, data, publisherToken), 404);
+
+        String subscriptions = "/sse/subscriptions/bystander";
+        for (String body : List.of("{\"add\": [\"x\"", "{}", "{\"add\":[1,2]}", "{\"add\":\"x\"}", "{\"add\":[\"a\\u0000b\"]}",
+                "{\"add\":[\"a\\r\\nb\"]}", "{\"remove\":[\"" + longName + "\"]}", "{\"add\":[\"a/*/b\"]}", "{\"add\":[\"../x\"]}",
+                "{\"add\":[" + String.join(",", java.util.stream.IntStream.range(0, 200).mapToObj(i -> "\"t/" + i + "\"").toList())
+                        + "]}")) {
+            assertJsonError(publish(subscriptions, json, body, publisherToken), 400);
+        }
+        assertJsonError(publish(subscriptions, "text/plain", "{\"add\":[\"x\"]}", publisherToken), 415);
+        assertJsonError(publish("/sse/subscriptions/a%20b", json, "{\"add\":[\"x\"]}", publisherToken), 400);
+        assertContainerRefusal(publish("/sse/subscriptions/a%00b", json, "{\"add\":[\"x\"]}", publisherToken));
+
+        for (String query : List.of("/sse/presence/a%20b", "/sse/presence/" + longName, "/sse/presence?topic=a%00b",
+                "/sse/presence?topic=a%0d%0ab", "/sse/presence?topic=../x", "/sse/presence?topic=ok&limit=0",
+                "/sse/presence?topic=ok&limit=-1", "/sse/presence?topic=ok&limit=abc",
+                "/sse/presence?topic=ok&limit=99999999999999", "/sse/presence")) {
+            assertJsonError(presence(query, publisherToken), 400);
+        }
+        assertContainerRefusal(presence("/sse/presence/a%00b", publisherToken));
+        assertJsonError(publish("/sse/presence/bystander", json, "{}", publisherToken), 405);
+        // The bystander's own stream was not changed by any of it.
+        assertThat(publish("/sse/send/bystander", "{\"data\":\"unchanged\",\"event\":\"after-bad-input\"}").statusCode())
+                .isEqualTo(202);
+        assertThat(bystander.awaitEvent("after-bad-input").data()).isEqualTo("unchanged");
+    }
+
+    @Test
+    void oversizedUrlsAndHeadersGetJsonAnswersAndLargerOnesTheContainersPlain400() {
+        String manyTopics = String.join("&", java.util.stream.IntStream.range(0, 3500).mapToObj(i -> "topic=t/" + i).toList());
+        assertThat(manyTopics.length()).isBetween(32 * 1024, 64 * 1024);
+        HttpResponse<String> longUrl = get("/sse/connect/carol?" + manyTopics, token("carol"));
+        assertJsonError(longUrl, 414);
+        assertThat(json(longUrl).getString("error")).contains("32768");
+
+        HttpResponse<String> hugeToken = get("/sse/connect/carol", "x".repeat(40_000));
+        assertJsonError(hugeToken, 431);
+        assertThat(json(hugeToken).getString("error")).contains("Authorization");
+        HttpRequest.Builder manyHeaders = HttpRequest.newBuilder(at("/sse/broadcast"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + publisherToken)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"x\"}"));
+        for (int i = 0; i < 120; i++) {
+            manyHeaders.header("X-Filler-" + i, "v");
+        }
+        assertJsonError(send(manyHeaders), 431);
+        HttpRequest.Builder bigHeaders = HttpRequest.newBuilder(at("/sse/broadcast"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + publisherToken)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"x\"}"));
+        for (int i = 0; i < 3; i++) {
+            bigHeaders.header("X-Big-" + i, "b".repeat(30_000));
+        }
+        assertJsonError(send(bigHeaders), 431);
+
+        // Beyond Liberty's own limits (limitFieldSize 64 KB, 500 header lines) the HTTP channel answers alone.
+        String tooManyTopics = String.join("&", java.util.stream.IntStream.range(0, 7000).mapToObj(i -> "topic=t/" + i).toList());
+        assertContainerRefusal(get("/sse/connect/carol?" + tooManyTopics, token("carol")));
+        assertContainerRefusal(get("/sse/connect/carol", "x".repeat(70_000)));
     }
 
     @Test

@@ -87,6 +87,25 @@ class AccessPolicyTest {
     }
 
     @Test
+    void anAcceptedTokenTellsItsCallerAndHowLongItIsValidAndARefusedOneTellsNothing() {
+        Instant expires = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 120);
+        String alice = signed(new JWTClaimsSet.Builder().subject("alice").issuer(ISSUER)
+                .expirationTime(Date.from(expires)).build(), (RSAPrivateKey) issuerKeys.getPrivate());
+        List<TokenVerifier.Caller> accepted = new java.util.ArrayList<>();
+        assertThat(policy.subscriber("Bearer " + alice, null, "alice", List.of(), accepted::add)).isEmpty();
+        // exp plus the 60 s of clock skew the verifier tolerates.
+        assertThat(accepted).singleElement().satisfies(caller -> {
+            assertThat(caller.subject()).isEqualTo("alice");
+            assertThat(caller.validUntil()).isEqualTo(expires.plusSeconds(60));
+        });
+        assertThat(policy.subscriber("Bearer " + alice, null, "bob", List.of(), accepted::add)).isPresent();
+        assertThat(policy.publisher("Bearer " + alice, accepted::add)).isPresent();
+        assertThat(accepted).hasSize(1);
+        assertThat(policy.publisher("Bearer " + token("backend", "publisher"), accepted::add)).isEmpty();
+        assertThat(accepted).last().extracting(TokenVerifier.Caller::subject).isEqualTo("backend");
+    }
+
+    @Test
     void aSubscriberMayNotReadAnotherUsersStream() {
         assertThat(subscribe("Bearer " + token("alice"), null, "bob"))
                 .contains(new AccessPolicy.Refusal(403, "the token is for another user's stream", false));
