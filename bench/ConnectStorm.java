@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * 30 s a hang. With --probe URL a second thread asks that URL (the management port's /health/live)
  * every 100 ms and keeps the worst answer time. After the storm the held streams wait for a broadcast
  * whose data is "storm-broadcast <sent micros>" (sent by --publish-only) and report when each got it.
- * Several processes run side by side (one holds at most ~19,000 sockets here). Every loop is bounded.
+ * Several processes run side by side (one holds at most ~19,000 sockets here). --warmup ends the run (and
+ * every connection) as soon as all attempts are answered: a first storm that lets the node's JIT compile
+ * the subscribe path, as a node in service has. Every loop is bounded.
  *
  *   java bench/ConnectStorm.java --node http://127.0.0.1:9380 --attempts 10000 --seconds 5 --user-offset 0 \
  *        --hold 90 [--probe http://127.0.0.1:9390/health/live] --json out.json
@@ -60,6 +62,7 @@ public final class ConnectStorm {
         double seconds = 5;
         int userOffset = 0;
         int hold = 90;
+        boolean warmup = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--node" -> node = args[++i];
@@ -69,6 +72,7 @@ public final class ConnectStorm {
                 case "--hold" -> hold = Integer.parseInt(args[++i]);
                 case "--probe" -> probe = args[++i];
                 case "--json" -> json = args[++i];
+                case "--warmup" -> warmup = true;
                 case "--publish-only" -> {
                     publish(args[++i]);
                     return;
@@ -76,7 +80,7 @@ public final class ConnectStorm {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new ConnectStorm().run(URI.create(node), attempts, seconds, userOffset, hold, probe, json);
+        new ConnectStorm().run(URI.create(node), attempts, seconds, userOffset, warmup ? 0 : hold, probe, json, warmup);
     }
 
     /** One broadcast carrying its send time, on the (unlimited) management port. */
@@ -129,7 +133,8 @@ public final class ConnectStorm {
         }
     }
 
-    void run(URI node, int count, double seconds, int userOffset, int hold, String probeUrl, String json) throws IOException {
+    void run(URI node, int count, double seconds, int userOffset, int hold, String probeUrl, String json, boolean warmup)
+            throws IOException {
         InetSocketAddress address = new InetSocketAddress(node.getHost(), node.getPort());
         String host = node.getHost() + ":" + node.getPort();
         Attempt[] attempts = new Attempt[count];
@@ -218,7 +223,7 @@ public final class ConnectStorm {
                         answered, (now - start) / 1e9, (lastAnswerNanos - start) / 1e9);
                 System.out.flush();
             }
-            if (stormDone && now - stormDoneNanos > 10_000_000_000L && allHeldReceived(attempts)) {
+            if (stormDone && (warmup || now - stormDoneNanos > 10_000_000_000L && allHeldReceived(attempts))) {
                 break;
             }
         }

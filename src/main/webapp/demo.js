@@ -9,7 +9,9 @@
     var opened = false;
     var retryTimer = null;
     var listening = {};
-    var CONTROL = ['connected', 'replaced', 'reset', 'server-shutdown'];
+    var CONTROL = ['connected', 'replaced', 'reset', 'server-shutdown', 'token-expired'];
+    // The id of the last event before the token expired: the next connect resumes after it.
+    var resumeAfter = null;
 
     function setState(state, text) {
         $('state').dataset.state = state;
@@ -55,6 +57,10 @@
         if (token) {
             query.push('access_token=' + encodeURIComponent(token));
         }
+        if (resumeAfter) {
+            // A new EventSource starts without Last-Event-ID: the query form carries it.
+            query.push('lastEventId=' + encodeURIComponent(resumeAfter));
+        }
         var url = '/sse/connect/' + encodeURIComponent($('userId').value.trim());
         return query.length ? url + '?' + query.join('&') : url;
     }
@@ -72,6 +78,7 @@
         setState('connecting');
         source = new EventSource(streamUrl());
         source.onopen = function () {
+            resumeAfter = null;
             if (opened) {
                 reconnects++;
                 $('reconnects').textContent = String(reconnects);
@@ -100,6 +107,14 @@
             source.close();
         });
         source.addEventListener('reset', function (event) { show(event, 'reset', true); });
+        source.addEventListener('token-expired', function (event) {
+            show(event, 'token-expired', true);
+            // The browser would reconnect with the same, expired token: close, and resume with a new one.
+            source.close();
+            var last = $('lastEventId').textContent.trim();
+            resumeAfter = last && last !== '-' ? last : null;
+            setState('expired', 'token expired: enter a new token and Reconnect (nothing is missed)');
+        });
         CONTROL.forEach(function (name) { listening[name] = true; });
         source.onerror = function () {
             if (source.readyState === EventSource.CONNECTING) {

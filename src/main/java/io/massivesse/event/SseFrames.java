@@ -2,8 +2,8 @@ package io.massivesse.event;
 
 import java.nio.charset.StandardCharsets;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * Every frame a subscriber can receive, encoded once as bytes every connection can share:
@@ -12,6 +12,9 @@ import jakarta.json.JsonObjectBuilder;
  * split here, so a payload can never end an event early or inject a field.
  */
 public final class SseFrames {
+
+    /** Looked up once: Json's static methods look the provider up again on every call, which showed in profiles. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** Comment line that keeps idle streams (and the proxies in front of them) alive. */
     public static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -36,9 +39,9 @@ public final class SseFrames {
      * Lists the connection's topics when it has any.
      */
     public static byte[] connected(String userId, String node, Topics topics, int retryMillis) {
-        JsonObjectBuilder data = Json.createObjectBuilder().add("userId", userId).add("node", node);
+        JsonObjectBuilder data = JSON.createObjectBuilder().add("userId", userId).add("node", node);
         if (!topics.isEmpty()) {
-            data.add("topics", Json.createArrayBuilder(topics.selectors()));
+            data.add("topics", JSON.createArrayBuilder(topics.selectors()));
         }
         return control("connected", data.build().toString(), retryMillis);
     }
@@ -97,7 +100,7 @@ public final class SseFrames {
 
     /** A flat JSON object of string fields, in the given order. */
     private static String json(String... namesAndValues) {
-        JsonObjectBuilder object = Json.createObjectBuilder();
+        JsonObjectBuilder object = JSON.createObjectBuilder();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             object.add(namesAndValues[i], namesAndValues[i + 1]);
         }

@@ -29,6 +29,8 @@ public class Hub {
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     /** One INFO line per connect and disconnect; operators turn it off by this logger's level. */
     private static final Logger CONNECTIONS = Logger.getLogger("io.massivesse.connections");
+    /** Named for those lines, so logging does not walk the stack to find the caller (it showed in connect profiles). */
+    private static final String SOURCE = Hub.class.getName();
     /** Shutdown retry hints are picked from this many steps across the spread, encoded once each. */
     private static final int RETRY_STEPS = 32;
 
@@ -131,7 +133,7 @@ public class Hub {
             dispatch.unlock();
         }
         metrics.connectionOpened();
-        CONNECTIONS.info(() -> "connect " + subscriber + " active=" + active.get()
+        CONNECTIONS.logp(Level.INFO, SOURCE, "subscribe", () -> "connect " + subscriber + " active=" + active.get()
                 + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
         subscriber.start();
         watcher.opened(subscriber);
@@ -388,7 +390,7 @@ public class Hub {
         int now = active.decrementAndGet();
         metrics.connectionClosed(reason);
         watcher.closed(subscriber, reason);
-        CONNECTIONS.info(() -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);
+        CONNECTIONS.logp(Level.INFO, SOURCE, "unregister", () -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);
     }
 
     /** Streams whose tokens expired get {@code event: token-expired} and end. */

@@ -9,8 +9,8 @@ import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -47,6 +47,9 @@ import io.massivesse.relay.RelayUnavailableException;
 @Produces(MediaType.APPLICATION_JSON)
 public class PresenceResource {
 
+    /** Looked up once: Json's static methods look the provider up again on every call, which showed in profiles. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     static final int MAX_LIMIT = 1_000;
 
     @Inject
@@ -72,19 +75,19 @@ public class PresenceResource {
     public String user(@Parameter(description = "The user asked about", example = "alice") @PathParam("userId") String userId) {
         ApiException.refuseIf(FieldRules.userIdProblem(userId));
         Asked asked = ask(PresenceQuestion.user(userId));
-        JsonArrayBuilder connections = Json.createArrayBuilder();
+        JsonArrayBuilder connections = JSON.createArrayBuilder();
         List<Located> located = new ArrayList<>();
         for (PresenceAnswer answer : asked.answers()) {
             answer.connections().forEach(connection -> located.add(new Located(answer.node(), connection)));
         }
         located.sort(Comparator.comparing(Located::node).thenComparingLong(l -> l.connection().since()));
         for (Located one : located) {
-            connections.add(Json.createObjectBuilder().add("node", one.node())
+            connections.add(JSON.createObjectBuilder().add("node", one.node())
                     .add("since", Instant.ofEpochMilli(one.connection().since()).toString())
-                    .add("topics", Json.createArrayBuilder(one.connection().topics())));
+                    .add("topics", JSON.createArrayBuilder(one.connection().topics())));
         }
-        return Json.createObjectBuilder().add("userId", userId).add("online", !located.isEmpty())
-                .add("connections", connections).add("unreachable", Json.createArrayBuilder(asked.unreachable()))
+        return JSON.createObjectBuilder().add("userId", userId).add("online", !located.isEmpty())
+                .add("connections", connections).add("unreachable", JSON.createArrayBuilder(asked.unreachable()))
                 .build().toString();
     }
 
@@ -109,9 +112,9 @@ public class PresenceResource {
         Asked asked = ask(PresenceQuestion.topic(topic));
         Set<String> users = new TreeSet<>();
         asked.answers().forEach(answer -> users.addAll(answer.users()));
-        return Json.createObjectBuilder().add("topic", topic).add("subscribers", users.size())
-                .add("users", Json.createArrayBuilder(users.stream().limit(limit).toList()))
-                .add("unreachable", Json.createArrayBuilder(asked.unreachable())).build().toString();
+        return JSON.createObjectBuilder().add("topic", topic).add("subscribers", users.size())
+                .add("users", JSON.createArrayBuilder(users.stream().limit(limit).toList()))
+                .add("unreachable", JSON.createArrayBuilder(asked.unreachable())).build().toString();
     }
 
     private record Located(String node, PresenceAnswer.Connection connection) {

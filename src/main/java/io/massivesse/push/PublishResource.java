@@ -4,7 +4,7 @@ import java.io.InputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -42,8 +42,14 @@ import io.massivesse.relay.RelayUnavailableException;
                 value = "{\"status\":400,\"error\":\"missing or blank data\"}")))
 @APIResponse(responseCode = "413", description = "Payload larger than SSE_MAX_MESSAGE_BYTES")
 @APIResponse(responseCode = "415", description = "Neither JSON nor a form")
+@APIResponse(responseCode = "429", description = "This publisher is over SSE_RATE_PUBLISH_PER_SECOND: retry after Retry-After",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "limited",
+                value = "{\"status\":429,\"error\":\"too many publishes from this publisher; retry after 1 s\"}")))
 @APIResponse(responseCode = "503", description = "The broker cannot take the event now: retry after Retry-After with the same id")
 public class PublishResource {
+
+    /** Looked up once: Json's static methods look the provider up again on every call, which showed in profiles. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** The request body every publish takes, described once in the OpenAPI components (wiring's SseApplication). */
     public static final String EVENT_BODY = "event";
@@ -114,7 +120,7 @@ public class PublishResource {
                     + "); retry with the same id", 2);
         }
         metrics.eventPublished(update.target());
-        String accepted = Json.createObjectBuilder().add("id", id).build().toString();
+        String accepted = JSON.createObjectBuilder().add("id", id).build().toString();
         return Response.accepted(accepted).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -4,7 +4,7 @@ import java.io.InputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -35,6 +35,9 @@ import io.massivesse.relay.RelayUnavailableException;
 @Tag(name = "publish")
 public class SubscriptionsResource {
 
+    /** Looked up once: Json's static methods look the provider up again on every call, which showed in profiles. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Inject
     Relay relay;
 
@@ -49,6 +52,7 @@ public class SubscriptionsResource {
                     value = "{\"userId\":\"alice\",\"add\":[\"orders/42\"],\"remove\":[]}")))
     @APIResponse(responseCode = "400", description = "Bad userId or topic, malformed JSON, nothing to change, too many topics")
     @APIResponse(responseCode = "415", description = "The body is not application/json")
+    @APIResponse(responseCode = "429", description = "This publisher is over SSE_RATE_PUBLISH_PER_SECOND: retry after Retry-After")
     @APIResponse(responseCode = "503", description = "The broker cannot take the change now: retry after Retry-After")
     public Response change(@Parameter(description = "The user whose connections change", example = "alice")
                            @PathParam("userId") String userId,
@@ -63,9 +67,9 @@ public class SubscriptionsResource {
         } catch (RelayUnavailableException e) {
             return ErrorResponses.of(503, "the change could not be accepted now (" + e.getMessage() + "); retry", 2);
         }
-        String accepted = Json.createObjectBuilder().add("userId", userId)
-                .add("add", Json.createArrayBuilder(change.added()))
-                .add("remove", Json.createArrayBuilder(change.removed())).build().toString();
+        String accepted = JSON.createObjectBuilder().add("userId", userId)
+                .add("add", JSON.createArrayBuilder(change.added()))
+                .add("remove", JSON.createArrayBuilder(change.removed())).build().toString();
         return Response.accepted(accepted).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -34,6 +34,9 @@ import io.massivesse.presence.PresenceQuestion;
  * Nodes also send control messages ({@code sseControl}) to each other on the same topic.
  */
 public final class JmsCodec {
+
+    /** Looked up once: Json's static methods look the provider up again on every call, which showed in profiles. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     public static final String EVENT = "sseEvent";
     public static final String USER_ID = "sseUserId";
@@ -184,17 +187,17 @@ public final class JmsCodec {
 
     /** A node's answer to a presence query, as the JSON text of the reply. */
     public static String answer(PresenceAnswer answer) {
-        JsonArrayBuilder connections = Json.createArrayBuilder();
+        JsonArrayBuilder connections = JSON.createArrayBuilder();
         for (PresenceAnswer.Connection connection : answer.connections()) {
-            connections.add(Json.createObjectBuilder().add("since", connection.since())
-                    .add("topics", Json.createArrayBuilder(connection.topics())));
+            connections.add(JSON.createObjectBuilder().add("since", connection.since())
+                    .add("topics", JSON.createArrayBuilder(connection.topics())));
         }
-        return Json.createObjectBuilder().add("node", answer.node()).add("connections", connections)
-                .add("users", Json.createArrayBuilder(answer.users())).build().toString();
+        return JSON.createObjectBuilder().add("node", answer.node()).add("connections", connections)
+                .add("users", JSON.createArrayBuilder(answer.users())).build().toString();
     }
 
     public static PresenceAnswer readAnswer(String json) {
-        JsonObject object = Json.createReader(new StringReader(json)).readObject();
+        JsonObject object = JSON.createReader(new StringReader(json)).readObject();
         List<PresenceAnswer.Connection> connections = new ArrayList<>();
         for (JsonValue value : object.getJsonArray("connections")) {
             JsonObject connection = value.asJsonObject();
@@ -215,22 +218,22 @@ public final class JmsCodec {
      * type, {@code userId}, {@code topics}, {@code reason}.
      */
     public static String presence(String node, List<PresenceChange> changes) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         for (PresenceChange change : changes) {
-            JsonObjectBuilder object = Json.createObjectBuilder().add("type", change.kind().wireName());
+            JsonObjectBuilder object = JSON.createObjectBuilder().add("type", change.kind().wireName());
             if (change.userId() != null) {
                 object.add("userId", change.userId());
             }
             object.add("node", change.node());
             if (change.kind() == PresenceChange.Kind.ONLINE) {
-                object.add("topics", Json.createArrayBuilder(change.topics()));
+                object.add("topics", JSON.createArrayBuilder(change.topics()));
             }
             if (change.reason() != null) {
                 object.add("reason", change.reason());
             }
             array.add(object.add("at", Instant.ofEpochMilli(change.at()).toString()));
         }
-        return Json.createObjectBuilder().add("node", node).add("changes", array).build().toString();
+        return JSON.createObjectBuilder().add("node", node).add("changes", array).build().toString();
     }
 
     /**
