@@ -29,6 +29,9 @@ import java.util.List;
  * --topic-storm RATE:SECONDS publishes RATE events/s for SECONDS, each to the next of the topics, and
  * reports deliveries per second, latency, and deliveries against those expected.
  *
+ * --peer webflux|nchan measures one of the peers in ../shared/peers instead (bench/side-by-side.sh): their
+ * broadcast URL and body, their events without ids, WebFlux's connect at its first event.
+ *
  * Every loop is bounded: connecting stops after --connections, the run after ramp + --hold seconds.
  */
 public final class SseLoad {
@@ -70,6 +73,8 @@ public final class SseLoad {
         String alternateTopic;
         /** Every event (warm-up too) goes to this topic instead of being broadcast. */
         String publishTopic;
+        /** A peer server to measure instead of a node (docs/BENCHMARKS.md, side by side): webflux or nchan. */
+        String peer;
         double stormRate;
         int stormSeconds;
     }
@@ -135,6 +140,7 @@ public final class SseLoad {
                 case "--shared-topic" -> publishing.sharedTopic = args[++i];
                 case "--alternate-topic" -> publishing.alternateTopic = args[++i];
                 case "--publish-topic" -> publishing.publishTopic = args[++i];
+                case "--peer" -> publishing.peer = args[++i];
                 case "--topic-storm" -> {
                     String[] storm = args[++i].split(":");
                     publishing.stormRate = Double.parseDouble(storm[0]);
@@ -295,7 +301,34 @@ public final class SseLoad {
                     throw new IOException("status " + line);
                 }
                 connection.headersDone = line.isEmpty();
-            } else if (line.equals("event: connected")) {
+                // Nchan sends no connected event: its headers are the sign the stream is open.
+                if (connection.headersDone && "nchan".equals(publishing.peer)) {
+                    connection.connected = true;
+                    connectedCount++;
+                }
+                continue;
+            }
+            if (publishing.peer != null) {
+                // The peers write "data:x" (WebFlux) or "data: x"; neither sends ids, so data lines are the events.
+                if (line.startsWith("data:") && !line.startsWith("data: ")) {
+                    line = "data: " + line.substring(5);
+                }
+                if (!connection.connected && line.startsWith("data: ")) {
+                    // WebFlux sends no headers before its first event (a ping at the latest): that is its connect.
+                    connection.connected = true;
+                    connectedCount++;
+                }
+                if (line.equals("data: ping")) {
+                    connection.pings++;
+                    pings++;
+                    continue;
+                }
+                if (line.startsWith("data: bench ")) {
+                    connection.events++;
+                    events++;
+                }
+            }
+            if (line.equals("event: connected")) {
                 connection.connected = true;
                 connectedCount++;
             } else if (line.startsWith(": ping")) {
@@ -348,14 +381,23 @@ public final class SseLoad {
             }
             long sent = System.nanoTime() / 1000;
             sentAtMicros[seq] = sent;
-            String body = "{\"data\":\"bench " + seq + " " + sent + " " + padding + "\"}";
+            String data = "bench " + seq + " " + sent + " " + padding;
             try {
-                String to = toTopic(seq) ? node + "/sse/topics/" + publishing.alternateTopic : target;
-                var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(to))
-                                .header("Content-Type", "application/json")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() != 202) {
+                java.net.http.HttpRequest request;
+                if ("webflux".equals(publishing.peer)) {
+                    request = java.net.http.HttpRequest.newBuilder(URI.create(node + "/broadcast?message="
+                            + java.net.URLEncoder.encode(data, java.nio.charset.StandardCharsets.UTF_8)))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+                } else if ("nchan".equals(publishing.peer)) {
+                    request = java.net.http.HttpRequest.newBuilder(URI.create(node + "/broadcast"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(data)).build();
+                } else {
+                    String to = toTopic(seq) ? node + "/sse/topics/" + publishing.alternateTopic : target;
+                    request = java.net.http.HttpRequest.newBuilder(URI.create(to)).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build();
+                }
+                var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() / 100 != 2) {
                     System.out.println("publish " + seq + " answered " + response.statusCode());
                 }
             } catch (IOException | InterruptedException e) {

@@ -134,6 +134,27 @@ class ClusterIT {
         }
     }
 
+    /** What a container runtime does to stop a pod: SIGTERM alone, no `server stop`. */
+    @Test
+    void sigtermAloneDrainsANode() {
+        ProcessHandle node3 = ProcessHandle.of(CLUSTER.pid(3)).orElseThrow();
+        try (SseClient client = connect(3, "terminated")) {
+            assertThat(node3.destroy()).as("SIGTERM sent").isTrue();
+            SseClient.Event goodbye = client.awaitEvent("server-shutdown");
+            assertThat(goodbye.data()).contains("node3");
+            // The drain's spread: each stream is told to come back after a retry between its bounds.
+            assertThat(client.retries()).hasSize(2);
+            await().atMost(10, TimeUnit.SECONDS).until(client::ended);
+            await().atMost(60, TimeUnit.SECONDS).until(() -> !node3.isAlive());
+        } finally {
+            CLUSTER.startNode(3);
+        }
+        try (SseClient back = connect(3, "terminated")) {
+            assertThat(postJson(at(1, "/sse/send/terminated"), "{\"data\":\"back on node3\"}").statusCode()).isEqualTo(202);
+            assertThat(back.awaitEvents(2).get(1).data()).isEqualTo("back on node3");
+        }
+    }
+
     @Test
     void brokerOutageGives503AndTheRelayResumesOverOpenStreams() {
         try (SseClient a = connect(1, "o-a"); SseClient b = connect(2, "o-b"); SseClient c = connect(3, "o-c")) {
