@@ -33,7 +33,7 @@ class LimitsIT {
 
     private static final int RATE = 2;
     private static final int BURST = 4;
-    private static final LocalCluster CLUSTER = new LocalCluster(9330, 61696)
+    private static final LocalCluster CLUSTER = new LocalCluster(9330, 61726)
             .with("SSE_RATE_PUBLISH_PER_SECOND", String.valueOf(RATE))
             .with("SSE_RATE_PUBLISH_BURST", String.valueOf(BURST))
             .with("SSE_RATE_SUBSCRIBE_PER_SECOND", String.valueOf(RATE))
