@@ -77,8 +77,14 @@ public class GracefulShutdown {
             thread.setDaemon(true);
             return thread;
         });
+        boolean[] seenRunning = {false};
         watcher.scheduleWithFixedDelay(() -> {
-            if (!hub.isDraining() && isPaused(server, control)) {
+            boolean paused = isPaused(server, control);
+            // A stop is the endpoint going from running to paused: under Liberty's Netty transport (beta)
+            // the MBean calls an endpoint it does not control paused from the start.
+            if (!paused) {
+                seenRunning[0] = true;
+            } else if (seenRunning[0] && !hub.isDraining()) {
                 LOG.info("HTTP endpoint " + endpointId + " paused: the server is stopping");
                 drainAndWait();
             }
