@@ -11,7 +11,7 @@ import java.util.Map;
  * and how many bytes they take, the largest totals first. Says whether a heap's byte arrays are a few
  * buffers of one size or many small strings (docs/BENCHMARKS.md, issue 16).
  *
- *   java bench/HprofArrays.java target/bench/idle.hprof [TOP=15] [REFERRERS_OF_LENGTH]
+ *   java bench/HprofArrays.java target/bench/idle.hprof [TOP=15] [REFERRERS_OF_LENGTH] [STEPS_UP=2]
  *
  * With a length, a second pass names the classes of the objects that refer to the arrays of that length
  * (an object field or an object array element holding one): who keeps them; a third pass does the same
@@ -40,14 +40,17 @@ public final class HprofArrays {
             pass(args[0]);
             System.out.printf("referrers of the %,d-byte arrays, by class:%n", wantedLength);
             String topReferrer = printReferrers(top);
-            // One step up: who holds the objects of the most frequent referrer class.
-            FOUND.clear();
-            FOUND.addAll(REFERRER_IDS.getOrDefault(topReferrer, java.util.List.of()));
-            REFERRERS.clear();
-            REFERRER_IDS.clear();
-            pass(args[0]);
-            System.out.printf("referrers of those %s objects, by class:%n", topReferrer);
-            printReferrers(top);
+            int steps = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+            for (int step = 1; step < steps; step++) {
+                // One step up: who holds the objects of the most frequent referrer class.
+                FOUND.clear();
+                FOUND.addAll(REFERRER_IDS.getOrDefault(topReferrer, java.util.List.of()));
+                REFERRERS.clear();
+                REFERRER_IDS.clear();
+                pass(args[0]);
+                System.out.printf("referrers of those %s objects, by class:%n", topReferrer);
+                topReferrer = printReferrers(top, topReferrer);
+            }
         }
         print(byLength, top);
     }
@@ -57,9 +60,15 @@ public final class HprofArrays {
     private static final Map<String, java.util.List<Long>> REFERRER_IDS = new HashMap<>();
 
     private static String printReferrers(int top) {
+        return printReferrers(top, null);
+    }
+
+    /** Prints the referrers by class; returns the most frequent one other than {@code current} (objects of a class often hold each other). */
+    private static String printReferrers(int top, String current) {
         REFERRERS.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(top)
                 .forEach(e -> System.out.printf("  %,9d  %s%n", e.getValue()[0], e.getKey()));
-        return REFERRERS.entrySet().stream().max((a, b) -> Long.compare(a.getValue()[0], b.getValue()[0]))
+        return REFERRERS.entrySet().stream().filter(e -> !e.getKey().equals(current))
+                .max((a, b) -> Long.compare(a.getValue()[0], b.getValue()[0]))
                 .map(Map.Entry::getKey).orElse("?");
     }
 

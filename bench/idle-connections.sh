@@ -10,8 +10,8 @@ N="${1:-10000}"
 HOLD="${2:-60}"
 JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
 export JAVA_HOME="$JAVA25"
-# Benchmarks measure the delivery path: no tokens.
-export SSE_SECURITY=open
+# Benchmarks measure the delivery path: no tokens, and no rate limits (every client is on loopback).
+export SSE_SECURITY=open SSE_RATE_SUBSCRIBE_PER_SECOND=0 SSE_RATE_PUBLISH_PER_SECOND=0
 WLP=target/liberty/wlp
 LOG=target/bench; mkdir -p "$LOG"
 
