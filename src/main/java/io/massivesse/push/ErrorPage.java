@@ -26,8 +26,6 @@ public class ErrorPage extends HttpServlet {
             case 405 -> "method not allowed";
             default -> status >= 500 ? "internal error" : "request refused";
         };
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.getWriter().write(ErrorResponses.body(status, error));
+        ErrorResponses.write(response, status, error);
     }
 }

@@ -1,6 +1,9 @@
 package io.massivesse.push;
 
+import java.io.IOException;
+
 import jakarta.json.spi.JsonProvider;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -22,7 +25,15 @@ public final class ErrorResponses {
         return response.build();
     }
 
-    /** The error body alone, for answers written outside JAX-RS (the web.xml error page). */
+    /** Writes the error as the response of a servlet or servlet filter: answers given outside JAX-RS. */
+    public static void write(HttpServletResponse response, int status, String error) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(body(status, error));
+    }
+
+    /** The error body alone. */
     public static String body(int status, String error) {
         return JSON.createObjectBuilder().add("status", status).add("error", error).build().toString();
     }

@@ -1,7 +1,6 @@
 package io.massivesse.push;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 
 import jakarta.servlet.Filter;
@@ -42,12 +41,9 @@ public class RequestSizeFilter implements Filter {
             return;
         }
         HttpServletResponse http = (HttpServletResponse) response;
-        http.setStatus(refusal.status());
-        http.setContentType("application/json");
-        http.setCharacterEncoding("UTF-8");
         // The rest of an oversized request is not worth reading: end the connection after the answer.
         http.setHeader("Connection", "close");
-        http.getOutputStream().write(ErrorResponses.body(refusal.status(), refusal.error()).getBytes(StandardCharsets.UTF_8));
+        ErrorResponses.write(http, refusal.status(), refusal.error());
     }
 
     private static Refusal refusal(HttpServletRequest request) {

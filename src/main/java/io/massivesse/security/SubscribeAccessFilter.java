@@ -40,7 +40,6 @@ public class SubscribeAccessFilter implements ContainerRequestFilter {
                         request.getUriInfo().getPathParameters().getFirst("userId"),
                         request.getUriInfo().getQueryParameters().getOrDefault("topic", List.of()),
                         caller -> {
-                            request.setProperty(CallerAttributes.SUBJECT, caller.subject());
                             if (expiryEndsStream) {
                                 request.setProperty(CallerAttributes.STREAM_ENDS_AT, caller.validUntil().toEpochMilli());
                             }
