@@ -409,18 +409,20 @@ public class Hub {
         return deadlines.size();
     }
 
-    /** Heartbeat tick: a ping to every stream (which also finds clients that vanished) and the slow-consumer check. */
+    /** Heartbeat tick: a ping to every quiet stream (which also finds clients that vanished) and the slow-consumer check. */
     private void beat() {
         try {
             long now = System.nanoTime();
             lastBeatNanos = now;
             long slowNanos = TimeUnit.SECONDS.toNanos(settings.slowConsumerSeconds());
+            // Half an interval: a stream skipped now gets its next frame within 1.5 intervals at the latest.
+            long quietNanos = TimeUnit.SECONDS.toNanos(settings.heartbeatSeconds()) / 2;
             byUser.forEachValue(PARALLEL_THRESHOLD, subscribers -> {
                 for (Subscriber subscriber : subscribers) {
                     if (subscriber.fullLongerThan(slowNanos, now)) {
                         subscriber.close(CloseReason.SLOW_CONSUMER);
                     } else {
-                        subscriber.offer(SseFrames.PING);
+                        subscriber.heartbeat(now, quietNanos);
                     }
                 }
             });

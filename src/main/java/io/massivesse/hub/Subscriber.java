@@ -51,6 +51,8 @@ public final class Subscriber {
     private boolean streamClosed;
     private long fullSinceNanos;
     private long dropped;
+    /** When the writer last took frames (the connected frame goes first, so: from the start): recent traffic makes a ping redundant. */
+    private long lastTakenNanos = System.nanoTime();
 
     Subscriber(String userId, Topics topics, long serial, EventStream stream, int capacity, Executor writers,
                BiConsumer<Subscriber, CloseReason> onClosed, HubMetrics metrics) {
@@ -111,6 +113,21 @@ public final class Subscriber {
         }
         writers.execute(this::writeQueued);
         return true;
+    }
+
+    /**
+     * Queues a heartbeat unless frames went out less than {@code quietNanos} ago: they keep proxies
+     * from timing the stream out and find a vanished client as a ping would, for one write fewer.
+     * A stream whose writer is stuck took nothing lately, so its pings still fill the queue and the
+     * slow-consumer rule still sees it.
+     */
+    void heartbeat(long nowNanos, long quietNanos) {
+        synchronized (this) {
+            if (nowNanos - lastTakenNanos < quietNanos) {
+                return;
+            }
+        }
+        offer(SseFrames.PING);
     }
 
     /**
@@ -203,6 +220,9 @@ public final class Subscriber {
             synchronized (this) {
                 if (batch == null) {
                     batch = new ArrayList<>(Math.max(1, Math.min(BATCH, queue.size())));
+                }
+                if (!queue.isEmpty()) {
+                    lastTakenNanos = System.nanoTime();
                 }
                 while (batch.size() < BATCH && !queue.isEmpty()) {
                     batch.add(queue.pollFirst());
