@@ -6,29 +6,19 @@ import java.util.concurrent.ThreadFactory;
 import java.util.logging.Logger;
 
 /**
- * Threads that drain subscriber queues: a {@link WriterPool} of one platform thread per core,
- * with virtual threads behind it for the writes that block. Every socket write on Liberty
- * blocks, so a stalled client must in the end only hold a thread that costs nothing. Before
- * Java 24 a virtual thread blocked inside Liberty's synchronized write pins its carrier
+ * Threads that drain subscriber queues. Every socket write on Liberty blocks, so a stalled
+ * client must only ever hold a thread that costs nothing: a virtual thread. Before Java 24 a
+ * virtual thread blocked inside Liberty's synchronized write pins its carrier
  * (docs/DESIGN.md), so older runtimes fall back to platform threads and say so.
  */
 final class WriterThreads {
 
     private static final Logger LOG = Logger.getLogger(WriterThreads.class.getName());
-    /** A write to a reading client takes microseconds; one blocked this long is waiting for its client. */
-    private static final long STUCK_MILLIS = 20;
-    /** Platform threads a pool leaves blocked before every burst goes to the fallback until some return. */
-    private static final int MAX_STUCK = 16;
 
     private WriterThreads() {
     }
 
     static Executor create() {
-        int threads = Runtime.getRuntime().availableProcessors();
-        return new WriterPool(threads, STUCK_MILLIS, MAX_STUCK, fallback());
-    }
-
-    private static Executor fallback() {
         int feature = Runtime.version().feature();
         if (feature >= 24) {
             try {
@@ -38,7 +28,7 @@ final class WriterThreads {
                 // One fixed name: numbering each short-lived writer would cost a string per burst.
                 builder = builderType.getMethod("name", String.class).invoke(builder, "sse-writer");
                 ThreadFactory factory = (ThreadFactory) builderType.getMethod("factory").invoke(builder);
-                LOG.info("SSE writers: platform threads, and virtual threads for blocked writes (Java " + feature + ")");
+                LOG.info("SSE writers run on virtual threads (Java " + feature + ")");
                 return task -> factory.newThread(task).start();
             } catch (ReflectiveOperationException e) {
                 LOG.warning("Virtual threads unavailable (" + e + "); using platform threads");
