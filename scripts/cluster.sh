@@ -83,7 +83,7 @@ BROKER_BACKUP_PORT=$BACKUP_PORT
 ARTEMIS_RAR=$ROOT/target/artemis-ra.rar
 ENV
         # The settings given to this start, kept so start-node brings the node back the same.
-        env | grep -E '^(SSE_|MP_JWT_|ACCESS_LOG_|HTTP_READTIMEOUT|HTTP_MAX_OPEN_CONNECTIONS|TCP_|WLP_LOGGING_|JVM_ARGS)' \
+        env | grep -E '^(SSE_|MP_JWT_|OTEL_|ACCESS_LOG_|HTTP_READTIMEOUT|HTTP_MAX_OPEN_CONNECTIONS|TCP_|WLP_LOGGING_|JVM_ARGS)' \
             | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_BROKER_PORT|SSE_BROKER_DIR|SSE_BROKER_HA)=' >> "$dir/server.env" || true
         "$WLP/bin/server" start "$name" >/dev/null
         echo "$name" >> "$NODES_FILE"

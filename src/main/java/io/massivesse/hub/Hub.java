@@ -200,8 +200,15 @@ public class Hub {
         return NO_SUBSCRIBERS;
     }
 
-    /** Hands an event to every matching local connection. Never blocks on a client. */
-    public void deliver(Update update) {
+    /** What {@link #deliver} answers for an event it had fanned out already (a redelivery), which it skips. */
+    public static final long REDELIVERED = -1;
+
+    /**
+     * Hands an event to every matching local connection. Never blocks on a client.
+     *
+     * @return the connections whose queue took it, or {@link #REDELIVERED}
+     */
+    public long deliver(Update update) {
         byte[] frame = SseFrames.event(update);
         dispatch.lock();
         try {
@@ -212,7 +219,7 @@ public class Hub {
             // already drops repeated ids from publishers, so an id seen again here is such a redelivery.
             if (history.contains(update.id())) {
                 metrics.eventRedelivered();
-                return;
+                return REDELIVERED;
             }
             history.append(update, frame);
             long count = 0;
@@ -227,6 +234,7 @@ public class Hub {
                 }
             }
             metrics.eventFannedOut(count, lagMillis, System.nanoTime() - start);
+            return count;
         } finally {
             dispatchSinceNanos = 0;
             dispatch.unlock();

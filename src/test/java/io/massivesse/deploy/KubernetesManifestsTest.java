@@ -175,6 +175,22 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Traces stay off until a user sets an endpoint, and OTEL_SDK_DISABLED is never set: it would make Liberty
+     * build its own SDK, without the sampler that leaves streams untraced.
+     */
+    @Test
+    void tracesAreOffUntilAnEndpointIsSetAndTheNodeIdNamesTheInstance() throws IOException {
+        Container node = node();
+        assertThat(node.getEnv()).extracting(EnvVar::getName)
+                .doesNotContain("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_SDK_DISABLED",
+                        "OTEL_RESOURCE_ATTRIBUTES")
+                .contains("OTEL_SERVICE_NAME");
+        assertThat(node.getEnv()).filteredOn(var -> var.getName().equals("SSE_NODE_ID"))
+                .singleElement().satisfies(var -> assertThat(var.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.name"));
+    }
+
     @Test
     void probesAskTheManagementPortsHealthEndpoints() throws IOException {
         Container node = node();

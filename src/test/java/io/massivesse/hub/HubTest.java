@@ -113,9 +113,9 @@ class HubTest {
         RecordingStream b = new RecordingStream();
         hub.subscribe("a", a, null, Topics.NONE);
         hub.subscribe("b", b, null, Topics.NONE);
-        hub.deliver(broadcast("1", "all"));
-        hub.deliver(new Update("2", null, "only a", "a", 0));
-        hub.deliver(new Update("3", null, "nobody", "c", 0));
+        assertThat(hub.deliver(broadcast("1", "all"))).as("connections reached").isEqualTo(2);
+        assertThat(hub.deliver(new Update("2", null, "only a", "a", 0))).isEqualTo(1);
+        assertThat(hub.deliver(new Update("3", null, "nobody", "c", 0))).isZero();
         await().atMost(5, TimeUnit.SECONDS).until(() -> a.events().size() == 3 && b.events().size() == 2);
         assertThat(a.events().subList(1, 3)).containsExactly("id: 1\ndata: all\n\n", "id: 2\ndata: only a\n\n");
         assertThat(b.events().subList(1, 2)).containsExactly("id: 1\ndata: all\n\n");
@@ -129,7 +129,7 @@ class HubTest {
         hub.subscribe("a", stream, null, Topics.NONE);
         hub.deliver(broadcast("1", "first"));
         hub.deliver(broadcast("2", "second"));
-        hub.deliver(broadcast("1", "first"));
+        assertThat(hub.deliver(broadcast("1", "first"))).isEqualTo(Hub.REDELIVERED);
         hub.deliver(broadcast("3", "third"));
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 4);
         assertThat(stream.events().subList(1, 4))

@@ -196,6 +196,14 @@ class OperationsIT {
         assertThat(json(refused).getString("error")).contains("public HTTP port");
     }
 
+    /** Traces are off without an OTLP endpoint (TracingIT turns them on): Liberty says so for this application. */
+    @Test
+    void tracesAreOffWithoutAnExporter() throws Exception {
+        assertThat(postJson(at("/sse/broadcast"), "{\"data\":\"untraced\"}").statusCode()).isEqualTo(202);
+        assertThat(Files.readString(CLUSTER.messagesLog(1)))
+                .containsPattern("CWMOT5100I: .* not configured to generate traces for the massive-sse-service application");
+    }
+
     @Test
     void openApiDescribesPublishAndSubscribeWithExamples() {
         HttpResponse<String> openapi = get(at("/openapi"));

@@ -31,6 +31,7 @@ import io.massivesse.presence.PresenceQuestion;
 import io.massivesse.presence.PresenceSettings;
 import io.massivesse.relay.Relay;
 import io.massivesse.relay.RelayUnavailableException;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * The relay through the Artemis topic every node consumes ({@link TopicListener}); presence changes go
@@ -53,6 +54,9 @@ public class JmsRelay implements Relay {
 
     @Inject
     PresenceMetrics presenceMetrics;
+
+    @Inject
+    EventTraces traces;
 
     @Inject
     @ConfigProperty(name = "sse.node.id")
@@ -83,10 +87,19 @@ public class JmsRelay implements Relay {
 
     @Override
     public void publish(Update update) throws RelayUnavailableException {
-        send(message -> {
-            message.setText(update.data());
-            JmsCodec.write(update, message);
-        });
+        Span span = traces.startSend(update);
+        try {
+            send(message -> {
+                message.setText(update.data());
+                JmsCodec.write(update, message);
+                traces.carry(span, message);
+            });
+        } catch (RelayUnavailableException e) {
+            EventTraces.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     @Override

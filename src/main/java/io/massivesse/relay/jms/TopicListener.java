@@ -21,6 +21,7 @@ import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceMetrics;
 import io.massivesse.presence.PresenceQuestion;
 import io.massivesse.relay.ClusterAnnouncer;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Every node's consumer of the topic (configured by the activation spec
@@ -47,13 +48,22 @@ public class TopicListener implements MessageListener {
     @Inject
     PresenceMetrics metrics;
 
+    @Inject
+    EventTraces traces;
+
     @Override
     public void onMessage(Message message) {
         try {
             JmsCodec.Inbound inbound = JmsCodec.read(message);
             if (inbound instanceof JmsCodec.Event event) {
                 // The hot path: nothing else to look up for an event.
-                hub.deliver(event.update());
+                Span span = traces.startFanOut(message, event.update());
+                long reached = 0;
+                try {
+                    reached = hub.deliver(event.update());
+                } finally {
+                    EventTraces.fannedOut(span, reached);
+                }
                 return;
             }
             Presence presence = announcer.presence();
