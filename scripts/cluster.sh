@@ -9,7 +9,8 @@
 #   scripts/cluster.sh status
 # Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
 # SSE_BROKER_HA=true (an Artemis primary/backup pair on SSE_BROKER_PORT and the next port, and
-# persistent events unless SSE_RELAY_PERSISTENT says otherwise), and any SSE_* setting (passed to every node). The node's Liberty server and its id are both node<I>;
+# persistent events unless SSE_RELAY_PERSISTENT says otherwise), and any SSE_*, MP_JWT_* or OTEL_* setting
+# (passed to every node; OTEL_EXPORTER_OTLP_ENDPOINT turns traces on). The node's Liberty server and its id are both node<I>;
 # its files are in target/cluster-<base port>/servers/node<I>/ (logs/messages.log).
 # A local cluster is for trials, tests and benchmarks: it runs without tokens (SSE_SECURITY=open) unless
 # SSE_SECURITY=jwt is set, with MP_JWT_VERIFY_PUBLICKEY_LOCATION (README, Security), and without rate limits
