@@ -38,11 +38,6 @@ public class TraceSwitch implements ConfigSource {
     }
 
     @Override
-    public Map<String, String> getProperties() {
-        return properties;
-    }
-
-    @Override
     public Set<String> getPropertyNames() {
         return properties.keySet();
     }

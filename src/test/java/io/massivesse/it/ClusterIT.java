@@ -78,8 +78,7 @@ class ClusterIT {
     @Test
     void plainJmsClientMessageReachesItsUser() throws Exception {
         try (SseClient user = connect(2, "jms-user"); SseClient other = connect(1, "jms-other");
-             ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
-                     "tcp://127.0.0.1:" + CLUSTER.brokerPort(), "sse", "sse");
+             ActiveMQConnectionFactory factory = CLUSTER.jmsClient();
              JMSContext context = factory.createContext()) {
             TextMessage message = context.createTextMessage("from an enterprise app\nline two");
             message.setStringProperty("sseUserId", "jms-user");

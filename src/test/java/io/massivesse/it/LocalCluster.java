@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
 /**
  * Drives scripts/cluster.sh and scripts/broker.sh from a test: the same commands users run,
  * on ports of their own so they never meet the Arquillian-managed server.
@@ -74,6 +76,11 @@ public final class LocalCluster {
 
     public int brokerPort() {
         return brokerPort;
+    }
+
+    /** A plain JMS client of this cluster's broker, as an enterprise application would be (the local broker's user). */
+    public ActiveMQConnectionFactory jmsClient() {
+        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort, "sse", "sse");
     }
 
     public void start(int nodes) {

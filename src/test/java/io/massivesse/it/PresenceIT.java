@@ -64,7 +64,7 @@ class PresenceIT {
     @BeforeAll
     static void start() {
         CLUSTER.start(3);
-        factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + CLUSTER.brokerPort(), "sse", "sse");
+        factory = CLUSTER.jmsClient();
         context = factory.createContext();
         JMSConsumer consumer = context.createConsumer(context.createTopic("sse.presence"));
         consumer.setMessageListener(message -> {

@@ -102,8 +102,7 @@ class TopicsIT {
     void aJmsMessageWithSseTopicArrives() throws Exception {
         String topic = "invoices/" + UUID.randomUUID();
         try (SseClient listener = listen(2, user("jms"), "invoices/*");
-             ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
-                     "tcp://127.0.0.1:" + CLUSTER.brokerPort(), "sse", "sse");
+             ActiveMQConnectionFactory factory = CLUSTER.jmsClient();
              JMSContext context = factory.createContext()) {
             TextMessage message = context.createTextMessage("{\"invoice\":42}");
             message.setStringProperty("sseTopic", topic);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
 import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -73,6 +74,19 @@ class TracingIT {
         byte[] random = new byte[bytes];
         ThreadLocalRandom.current().nextBytes(random);
         return HexFormat.of().formatHex(random);
+    }
+
+    /** What an enterprise application's own JMS send to the events topic does. */
+    private static void sendOverJms(String text, Map<String, String> properties) {
+        try (ActiveMQConnectionFactory factory = CLUSTER.jmsClient(); JMSContext context = factory.createContext()) {
+            TextMessage message = context.createTextMessage(text);
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                message.setStringProperty(property.getKey(), property.getValue());
+            }
+            context.createProducer().send(context.createTopic("sse.events"), message);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<ReceivedSpan> awaitTrace(String traceId, int spans) {
@@ -135,21 +149,14 @@ class TracingIT {
     }
 
     @Test
-    void anEnterpriseApplicationsJmsSendCarryingTraceparentJoinsItsTrace() throws Exception {
+    void anEnterpriseApplicationsJmsSendCarryingTraceparentJoinsItsTrace() {
         String topic = "traced-jms-" + UUID.randomUUID();
         String traceId = hex(16);
         String senderSpan = hex(8);
         String id = "jms-" + UUID.randomUUID();
-        try (SseClient a = listen(2, "trj-a", topic);
-             ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
-                     "tcp://127.0.0.1:" + CLUSTER.brokerPort(), "sse", "sse");
-             JMSContext context = factory.createContext()) {
-            TextMessage message = context.createTextMessage("from an enterprise app");
-            message.setStringProperty("sseTopic", topic);
-            message.setStringProperty("sseEvent", "invoice");
-            message.setStringProperty("sseId", id);
-            message.setStringProperty("traceparent", "00-" + traceId + "-" + senderSpan + "-01");
-            context.createProducer().send(context.createTopic("sse.events"), message);
+        try (SseClient a = listen(2, "trj-a", topic)) {
+            sendOverJms("from an enterprise app", Map.of("sseTopic", topic, "sseEvent", "invoice", "sseId", id,
+                    "traceparent", "00-" + traceId + "-" + senderSpan + "-01"));
             assertThat(a.awaitEvent("invoice").id()).isEqualTo(id);
 
             List<ReceivedSpan> trace = awaitTrace(traceId, 2);
@@ -177,15 +184,7 @@ class TracingIT {
         }
         // A marker trace exported after them shows the exporter has sent everything before it.
         String traceId = hex(16);
-        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
-                "tcp://127.0.0.1:" + CLUSTER.brokerPort(), "sse", "sse");
-             JMSContext context = factory.createContext()) {
-            TextMessage marker = context.createTextMessage("marker");
-            marker.setStringProperty("traceparent", "00-" + traceId + "-" + hex(8) + "-01");
-            context.createProducer().send(context.createTopic("sse.events"), marker);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        sendOverJms("marker", Map.of("traceparent", "00-" + traceId + "-" + hex(8) + "-01"));
         awaitTrace(traceId, 2);
         assertThat(RECEIVER.spans()).as("spans of streams, probes or scrapes")
                 .noneMatch(span -> span.kind().equals("SPAN_KIND_SERVER") && !span.name().startsWith("POST /sse/"));

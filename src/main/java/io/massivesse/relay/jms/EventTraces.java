@@ -57,16 +57,18 @@ public class EventTraces {
 
     private Tracer tracer;
     private TextMapPropagator propagator;
+    private String sendName;
 
     @PostConstruct
     void init() {
         tracer = openTelemetry.getTracer("io.massivesse");
         propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        sendName = "publish " + topicName;
     }
 
     /** The send of an accepted event to the topic; {@link #carry} puts its context into the message. */
     Span startSend(Update update) {
-        return span("publish " + topicName, SpanKind.PRODUCER, "publish", update).startSpan();
+        return span(sendName, SpanKind.PRODUCER, "publish", update).startSpan();
     }
 
     private SpanBuilder span(String name, SpanKind kind, String operation, Update update) {
