@@ -4,6 +4,8 @@
 # next port, sharing one journal directory (Artemis's shared-store HA, what one host can run; the
 # README says how production replicates with a quorum instead).
 #   scripts/broker.sh start | stop | status
+#   scripts/broker.sh fetch                           (only the distribution: the build does it once, before
+#                                                      test classes start brokers side by side)
 #   scripts/broker.sh kill-live | start-stopped       (HA pair only: the live broker's crash, and its return
 #                                                      as the pair's backup: no failback, the survivor stays live)
 # Environment (all optional):
@@ -163,6 +165,7 @@ live_index() {
 }
 
 case "${1:-}" in
+    fetch) fetch ;;
     start) start ;;
     stop) stop ;;
     status) status ;;
@@ -177,5 +180,5 @@ case "${1:-}" in
         for i in "${!INSTANCES[@]}"; do
             running "${INSTANCES[$i]}" || run "${INSTANCES[$i]}" "${PORTS[$i]}" "AMQ221031|AMQ221007" "broker"
         done ;;
-    *) echo "usage: $0 start|stop|status|kill-live|start-stopped" >&2; exit 2 ;;
+    *) echo "usage: $0 fetch|start|stop|status|kill-live|start-stopped" >&2; exit 2 ;;
 esac

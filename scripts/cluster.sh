@@ -49,8 +49,30 @@ build() {
     ./mvnw -q -B -DskipTests package liberty:create liberty:install-feature >&2
 }
 
+# One self-signed development keystore for every local node (server.xml's default location and password),
+# made once: a node that had to make its own spends seconds of its start on it.
+dev_keystore() {
+    local keys="$ROOT/target/cluster-keys"
+    [ -f "$keys/key.p12" ] && return
+    mkdir -p "$keys"
+    local made; made="$(mktemp "$keys/key.XXXXXX")"; rm -f "$made"
+    "$(java_home)/bin/keytool" -genkeypair -keystore "$made" -storetype PKCS12 -storepass development-only \
+        -alias default -keyalg RSA -keysize 2048 -dname "CN=localhost, OU=massive-sse local cluster" -validity 3650 \
+        -ext "SAN=dns:localhost,ip:127.0.0.1" >/dev/null 2>&1
+    mv -n "$made" "$keys/key.p12"; rm -f "$made"
+}
+
 node_up() { # port log -> 0 once the app and its topic MDB are active
     grep -q "CWWKZ0001I" "$2" 2>/dev/null && grep -q "J2CA8801I" "$2" 2>/dev/null
+}
+
+# Generous: several nodes starting at once on a small machine each take far longer than one alone.
+UP_SECONDS=300
+
+await_up() { # name
+    local log="$WLP_USER_DIR/servers/$1/logs/messages.log"
+    for _ in $(seq 1 $((UP_SECONDS * 2))); do node_up "$1" "$log" && return; sleep 0.5; done
+    say "$1 did not come up in $UP_SECONDS s; see $log"; exit 1
 }
 
 start() {
@@ -63,10 +85,12 @@ start() {
     export SSE_RATE_SUBSCRIBE_PER_SECOND="${SSE_RATE_SUBSCRIBE_PER_SECOND:-0}"
     export SSE_RATE_PUBLISH_PER_SECOND="${SSE_RATE_PUBLISH_PER_SECOND:-0}"
     build
+    dev_keystore
     scripts/broker.sh start
     local jh; jh="$(java_home)"
     mkdir -p "$WLP_USER_DIR"
     : > "$NODES_FILE"
+    local starting=() pid
     for i in $(seq 1 "$count"); do
         local port=$((BASE + i - 1)) name="node$i"
         local dir="$WLP_USER_DIR/servers/$name"
@@ -74,6 +98,7 @@ start() {
         mkdir -p "$dir/dropins" "$dir/configDropins/overrides"
         cp src/main/liberty/config/server.xml src/main/liberty/config/jvm.options "$dir/"
         cp target/massive-sse-service.war "$dir/dropins/"
+        mkdir -p "$dir/resources/security" && cp target/cluster-keys/key.p12 "$dir/resources/security/"
         cat > "$dir/server.env" <<ENV
 JAVA_HOME=$jh
 HTTP_PORT=$port
@@ -86,14 +111,16 @@ ENV
         # The settings given to this start, kept so start-node brings the node back the same.
         env | grep -E '^(SSE_|MP_JWT_|OTEL_|ACCESS_LOG_|HTTP_READTIMEOUT|HTTP_MAX_OPEN_CONNECTIONS|TCP_|WLP_LOGGING_|JVM_ARGS)' \
             | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_BROKER_PORT|SSE_BROKER_DIR|SSE_BROKER_HA)=' >> "$dir/server.env" || true
-        "$WLP/bin/server" start "$name" >/dev/null
+        # All nodes start at once: a start waits on more than the CPU, so together they take far less.
+        "$WLP/bin/server" start "$name" >/dev/null &
+        starting+=($!)
         echo "$name" >> "$NODES_FILE"
-        say "started $name on http://127.0.0.1:$port (management: $((port + 10)))"
+        say "starting $name on http://127.0.0.1:$port (management: $((port + 10)))"
     done
+    # Whether a node is up is told by its log, below; server start's own answer may come before that.
+    for pid in "${starting[@]}"; do wait "$pid" || true; done
     for name in $(cat "$NODES_FILE"); do
-        local log="$WLP_USER_DIR/servers/$name/logs/messages.log"
-        for _ in $(seq 1 240); do node_up "$name" "$log" && break; sleep 0.5; done
-        node_up "$name" "$log" || { say "$name did not come up in 120 s; see $log"; exit 1; }
+        await_up "$name"
     done
     say "$count node(s) up; broker on 127.0.0.1:$BROKER_PORT$([ "$BACKUP_PORT" != "$BROKER_PORT" ] && echo ", backup on $BACKUP_PORT")"
 }
@@ -122,9 +149,8 @@ start_node() {
     local log="$WLP_USER_DIR/servers/$name/logs/messages.log"
     [ -d "$WLP_USER_DIR/servers/$name" ] || { say "no $name: run cluster.sh start first"; exit 1; }
     [ -f "$log" ] && mv "$log" "${log%.log}_before_restart_$(date +%s).log"
-    "$WLP/bin/server" start "$name" >/dev/null
-    for _ in $(seq 1 240); do node_up "$name" "$log" && break; sleep 0.5; done
-    node_up "$name" "$log" || { say "$name did not come up in 120 s; see $log"; exit 1; }
+    "$WLP/bin/server" start "$name" >/dev/null || true
+    await_up "$name"
     say "started $name again"
 }
 

@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
  */
 class BrokerConfigIT {
 
-    private static final int PRIMARY_PORT = 61776;
-    private static final int BACKUP_PORT = 61777;
+    private static final int PRIMARY_PORT = 61786;
+    private static final int BACKUP_PORT = 61787;
     private static final Path DIR = Path.of("target/broker-config-it").toAbsolutePath();
     private static final List<Process> BROKERS = new ArrayList<>();
 

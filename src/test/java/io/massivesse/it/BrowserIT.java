@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -30,9 +31,11 @@ import static org.awaitility.Awaitility.await;
  * published meanwhile (Last-Event-ID replay on the other node). A failing test leaves a screenshot
  * in target/.
  */
+@ResourceLock(SharedClusters.TWO_NODES)
+@ResourceLock(LocalNginx.LOCK)
 class BrowserIT {
 
-    private static final LocalCluster CLUSTER = new LocalCluster(9880, 61686);
+    private static LocalCluster cluster;
     private static LocalNginx nginx;
     private static WebDriver browser;
 
@@ -54,8 +57,8 @@ class BrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        CLUSTER.start(2);
-        nginx = LocalNginx.start(List.of(CLUSTER.node(1), CLUSTER.node(2)));
+        cluster = SharedClusters.twoNodes();
+        nginx = LocalNginx.start(List.of(cluster.node(1), cluster.node(2)));
         browser = HeadlessChromium.start("browser-it");
     }
 
@@ -67,7 +70,6 @@ class BrowserIT {
         if (nginx != null) {
             nginx.close();
         }
-        CLUSTER.stop();
     }
 
     private static String text(String id) {
@@ -97,9 +99,9 @@ class BrowserIT {
         // Stop the page's node: the page is told to reconnect, and does so by itself, to the other node.
         int index = Integer.parseInt(node.substring("node".length()));
         int other = 3 - index;
-        CLUSTER.stopNode(index);
+        cluster.stopNode(index);
         for (String missed : List.of("missed-1", "missed-2")) {
-            assertThat(postJson(java.net.URI.create(CLUSTER.node(other) + "/sse/broadcast"), "{\"data\":\"" + missed + "\"}")
+            assertThat(postJson(java.net.URI.create(cluster.node(other) + "/sse/broadcast"), "{\"data\":\"" + missed + "\"}")
                     .statusCode()).isEqualTo(202);
         }
         await().atMost(60, TimeUnit.SECONDS).until(() -> shownData().containsAll(List.of("missed-1", "missed-2")));
@@ -109,7 +111,7 @@ class BrowserIT {
         assertThat(browser.findElements(By.cssSelector("#events li[data-event='server-shutdown']"))).isNotEmpty();
 
         // The node comes back; the page keeps working where it is.
-        CLUSTER.startNode(index);
+        cluster.startNode(index);
         assertThat(postJson(LocalNginx.uri("/sse/broadcast"), "{\"data\":\"after the restart\"}").statusCode()).isEqualTo(202);
         await().atMost(20, TimeUnit.SECONDS).until(() -> shownData().contains("after the restart"));
         assertThat(shownIds()).doesNotHaveDuplicates();

@@ -10,9 +10,9 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static io.massivesse.it.Http.json;
 import static io.massivesse.it.Http.postJson;
@@ -24,22 +24,18 @@ import static org.awaitility.Awaitility.await;
  * events cross nodes through the JMS topic, duplicates are replaced across nodes, and the
  * relay survives a broker restart.
  */
+@ResourceLock(SharedClusters.THREE_NODES)
 class ClusterIT {
 
-    private static final LocalCluster CLUSTER = new LocalCluster(9180, 61626);
+    private static LocalCluster cluster;
 
     @BeforeAll
     static void startCluster() {
-        CLUSTER.start(3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        CLUSTER.stop();
+        cluster = SharedClusters.threeNodes();
     }
 
     private static URI at(int node, String path) {
-        return URI.create(CLUSTER.node(node) + path);
+        return URI.create(cluster.node(node) + path);
     }
 
     private static SseClient connect(int node, String userId) {
@@ -48,7 +44,8 @@ class ClusterIT {
 
     @Test
     void broadcastPostedAtNode1ReachesClientsOnEveryNode() {
-        try (SseClient a = connect(1, "c-a"); SseClient b = connect(2, "c-b"); SseClient c = connect(3, "c-c")) {
+        try (SseClient a = connect(1, Unique.name("c-a")); SseClient b = connect(2, Unique.name("c-b"));
+             SseClient c = connect(3, Unique.name("c-c"))) {
             HttpResponse<String> accepted = postJson(at(1, "/sse/broadcast"), "{\"data\":\"to everyone\",\"event\":\"news\"}");
             assertThat(accepted.statusCode()).isEqualTo(202);
             String id = json(accepted).getString("id");
@@ -62,9 +59,10 @@ class ClusterIT {
 
     @Test
     void sendPostedAtNode1ReachesOnlyItsUserOnNode3() {
-        try (SseClient target = connect(3, "t-target"); SseClient sameNode = connect(3, "t-other");
-             SseClient otherNode = connect(1, "t-target-elsewhere")) {
-            assertThat(postJson(at(1, "/sse/send/t-target"), "{\"data\":\"private\"}").statusCode()).isEqualTo(202);
+        String targetUser = Unique.name("t-target");
+        try (SseClient target = connect(3, targetUser); SseClient sameNode = connect(3, Unique.name("t-other"));
+             SseClient otherNode = connect(1, Unique.name("t-target-elsewhere"))) {
+            assertThat(postJson(at(1, "/sse/send/" + targetUser), "{\"data\":\"private\"}").statusCode()).isEqualTo(202);
             assertThat(postJson(at(2, "/sse/broadcast"), "{\"data\":\"public\",\"event\":\"after\"}").statusCode())
                     .isEqualTo(202);
             assertThat(target.awaitEvents(3)).extracting(SseClient.Event::data).containsSubsequence("private", "public");
@@ -77,11 +75,12 @@ class ClusterIT {
 
     @Test
     void plainJmsClientMessageReachesItsUser() throws Exception {
-        try (SseClient user = connect(2, "jms-user"); SseClient other = connect(1, "jms-other");
-             ActiveMQConnectionFactory factory = CLUSTER.jmsClient();
+        String jmsUser = Unique.name("jms-user");
+        try (SseClient user = connect(2, jmsUser); SseClient other = connect(1, Unique.name("jms-other"));
+             ActiveMQConnectionFactory factory = cluster.jmsClient();
              JMSContext context = factory.createContext()) {
             TextMessage message = context.createTextMessage("from an enterprise app\nline two");
-            message.setStringProperty("sseUserId", "jms-user");
+            message.setStringProperty("sseUserId", jmsUser);
             message.setStringProperty("sseEvent", "invoice");
             String id = "inv-" + UUID.randomUUID();
             message.setStringProperty("sseId", id);
@@ -108,12 +107,13 @@ class ClusterIT {
     void retriedPublishWithTheSameIdIsDeliveredOnce() {
         // Ids are idempotency keys the broker remembers across runs: make this one new.
         String id = "order-" + UUID.randomUUID();
-        try (SseClient client = connect(2, "dup-user")) {
+        String user = Unique.name("dup-user");
+        try (SseClient client = connect(2, user)) {
             for (int attempt = 0; attempt < 3; attempt++) {
-                assertThat(postJson(at(1 + attempt, "/sse/send/dup-user"), "{\"data\":\"once\",\"id\":\"" + id + "\"}")
+                assertThat(postJson(at(1 + attempt, "/sse/send/" + user), "{\"data\":\"once\",\"id\":\"" + id + "\"}")
                         .statusCode()).isEqualTo(202);
             }
-            assertThat(postJson(at(1, "/sse/send/dup-user"), "{\"data\":\"after\",\"event\":\"after\"}").statusCode())
+            assertThat(postJson(at(1, "/sse/send/" + user), "{\"data\":\"after\",\"event\":\"after\"}").statusCode())
                     .isEqualTo(202);
             client.awaitEvent("after");
             assertThat(client.events()).filteredOn(e -> id.equals(e.id())).hasSize(1);
@@ -122,11 +122,12 @@ class ClusterIT {
 
     @Test
     void newerConnectionOnAnotherNodeReplacesTheOlder() {
-        try (SseClient older = connect(1, "roaming")) {
-            try (SseClient newer = connect(3, "roaming")) {
+        String user = Unique.name("roaming");
+        try (SseClient older = connect(1, user)) {
+            try (SseClient newer = connect(3, user)) {
                 older.awaitEvent("replaced");
                 await().atMost(10, TimeUnit.SECONDS).until(older::ended);
-                assertThat(postJson(at(2, "/sse/send/roaming"), "{\"data\":\"here now\"}").statusCode()).isEqualTo(202);
+                assertThat(postJson(at(2, "/sse/send/" + user), "{\"data\":\"here now\"}").statusCode()).isEqualTo(202);
                 assertThat(newer.awaitEvents(2).get(1).data()).isEqualTo("here now");
                 assertThat(newer.events()).extracting(SseClient.Event::event).doesNotContain("replaced");
             }
@@ -136,8 +137,9 @@ class ClusterIT {
     /** What a container runtime does to stop a pod: SIGTERM alone, no `server stop`. */
     @Test
     void sigtermAloneDrainsANode() {
-        ProcessHandle node3 = ProcessHandle.of(CLUSTER.pid(3)).orElseThrow();
-        try (SseClient client = connect(3, "terminated")) {
+        ProcessHandle node3 = ProcessHandle.of(cluster.pid(3)).orElseThrow();
+        String user = Unique.name("terminated");
+        try (SseClient client = connect(3, user)) {
             assertThat(node3.destroy()).as("SIGTERM sent").isTrue();
             SseClient.Event goodbye = client.awaitEvent("server-shutdown");
             assertThat(goodbye.data()).contains("node3");
@@ -146,25 +148,26 @@ class ClusterIT {
             await().atMost(10, TimeUnit.SECONDS).until(client::ended);
             await().atMost(60, TimeUnit.SECONDS).until(() -> !node3.isAlive());
         } finally {
-            CLUSTER.startNode(3);
+            cluster.startNode(3);
         }
-        try (SseClient back = connect(3, "terminated")) {
-            assertThat(postJson(at(1, "/sse/send/terminated"), "{\"data\":\"back on node3\"}").statusCode()).isEqualTo(202);
+        try (SseClient back = connect(3, user)) {
+            assertThat(postJson(at(1, "/sse/send/" + user), "{\"data\":\"back on node3\"}").statusCode()).isEqualTo(202);
             assertThat(back.awaitEvents(2).get(1).data()).isEqualTo("back on node3");
         }
     }
 
     @Test
     void brokerOutageGives503AndTheRelayResumesOverOpenStreams() {
-        try (SseClient a = connect(1, "o-a"); SseClient b = connect(2, "o-b"); SseClient c = connect(3, "o-c")) {
-            CLUSTER.stopBroker();
+        try (SseClient a = connect(1, Unique.name("o-a")); SseClient b = connect(2, Unique.name("o-b"));
+             SseClient c = connect(3, Unique.name("o-c"))) {
+            cluster.stopBroker();
             try {
                 HttpResponse<String> refused = postJson(at(1, "/sse/broadcast"), "{\"data\":\"lost?\"}");
                 assertThat(refused.statusCode()).isEqualTo(503);
                 assertThat(refused.headers().firstValue("Retry-After")).isPresent();
                 assertThat(json(refused).getInt("status")).isEqualTo(503);
             } finally {
-                CLUSTER.startBroker();
+                cluster.startBroker();
             }
             await().atMost(60, TimeUnit.SECONDS).pollInterval(1, TimeUnit.SECONDS).until(() ->
                     postJson(at(2, "/sse/broadcast"), "{\"data\":\"back\",\"event\":\"back\"}").statusCode() == 202);

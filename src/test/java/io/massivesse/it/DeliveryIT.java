@@ -4,18 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static io.massivesse.it.Http.json;
 import static io.massivesse.it.Http.postJson;
@@ -25,23 +21,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * The delivery engine against a real server: clients that stop reading do not hold up the
  * others, and a client that reconnects with Last-Event-ID misses nothing and gets nothing twice.
- * The server runs with SSE_SLOW_CONSUMER_SECONDS=5 and SSE_BUFFER_SIZE=300 (pom.xml): a stalled
+ * The node runs with SSE_SLOW_CONSUMER_SECONDS=5 and SSE_BUFFER_SIZE=300 (LocalCluster): a stalled
  * client's kernel buffers absorb ~700 of these 4 KB events, so with the default 1,000 its queue
  * might never fill within 2,000 events.
  */
-@ExtendWith(ArquillianExtension.class)
+@ResourceLock(SharedClusters.TWO_NODES)
 class DeliveryIT {
 
-    @Deployment(testable = false)
-    static WebArchive app() {
-        return Deployments.builtWar();
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = SharedClusters.twoNodes();
     }
 
-    @ArquillianResource
-    URL base;
-
     private URI uri(String path) {
-        return Http.uri(base, path);
+        return URI.create(cluster.node(1) + path);
     }
 
     private String publish(String userId, String data) {
@@ -61,10 +56,10 @@ class DeliveryIT {
         List<Socket> stuck = new ArrayList<>();
         try {
             for (int i = 0; i < stalled; i++) {
-                stuck.add(StalledClient.open(URI.create(base.toString()), "stalled-" + i));
+                stuck.add(StalledClient.open(cluster.node(1), Unique.name("stalled-" + i)));
             }
             for (int i = 0; i < readers; i++) {
-                SseClient client = SseClient.connect(uri("/sse/connect/reader-" + i));
+                SseClient client = SseClient.connect(uri("/sse/connect/" + Unique.name("reader-" + i)));
                 healthy.add(client);
             }
             healthy.forEach(c -> c.awaitEvent("connected"));
@@ -125,7 +120,7 @@ class DeliveryIT {
 
     @Test
     void reconnectWithLastEventIdGetsEveryMissedEventOnceThenLiveOnes() {
-        String user = "resumer";
+        String user = Unique.name("resumer");
         List<String> before = new ArrayList<>();
         String lastSeen;
         try (SseClient first = SseClient.connect(uri("/sse/connect/" + user))) {
@@ -140,7 +135,7 @@ class DeliveryIT {
         List<String> missed = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             missed.add(publish(i % 2 == 0 ? null : user, "missed-" + i));
-            publish("someone-else", "not for resumer " + i);
+            publish(Unique.name("someone-else"), "not for resumer " + i);
         }
         try (SseClient again = SseClient.connect(uri("/sse/connect/" + user), Map.of("Last-Event-ID", lastSeen))) {
             again.awaitEvents(6);
@@ -161,10 +156,11 @@ class DeliveryIT {
 
     @Test
     void idOutsideTheWindowGetsReset() {
-        try (SseClient client = SseClient.connect(uri("/sse/connect/late"), Map.of("Last-Event-ID", "0000000000001-0000-ancient"))) {
+        String user = Unique.name("late");
+        try (SseClient client = SseClient.connect(uri("/sse/connect/" + user), Map.of("Last-Event-ID", "0000000000001-0000-ancient"))) {
             SseClient.Event reset = client.awaitEvent("reset");
             assertThat(reset.data()).contains("0000000000001-0000-ancient");
-            String id = publish("late", "fresh start");
+            String id = publish(user, "fresh start");
             assertThat(client.awaitEvents(3).get(2).id()).isEqualTo(id);
         }
     }

@@ -19,11 +19,6 @@ public final class Http {
     private Http() {
     }
 
-    /** A path on the server Arquillian deployed to (its base URL ends with the context root "/"). */
-    public static URI uri(java.net.URL base, String path) {
-        return URI.create(base.toString().replaceAll("/$", "") + path);
-    }
-
     public static HttpResponse<String> post(URI uri, String contentType, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

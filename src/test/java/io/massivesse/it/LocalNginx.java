@@ -16,6 +16,8 @@ public final class LocalNginx implements AutoCloseable {
 
     /** The port sse.conf listens on. */
     public static final int PORT = 8080;
+    /** Held by the test classes that run it: one nginx at a time has the port. */
+    public static final String LOCK = "nginx on port 8080";
 
     private final Process process;
 

@@ -12,6 +12,7 @@ import jakarta.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static io.massivesse.it.Http.json;
 import static io.massivesse.it.Http.postJson;
@@ -21,15 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * docker/nginx/sse.conf, run by Debian's nginx in front of two nodes started by scripts/cluster.sh:
  * streams pass unbuffered, broadcasts reach users on every node, a user sticks to one node.
  */
+@ResourceLock(SharedClusters.TWO_NODES)
+@ResourceLock(LocalNginx.LOCK)
 class NginxIT {
 
-    private static final LocalCluster CLUSTER = new LocalCluster(9780, 61676);
     private static LocalNginx nginx;
 
     @BeforeAll
     static void start() throws Exception {
-        CLUSTER.start(2);
-        nginx = LocalNginx.start(List.of(CLUSTER.node(1), CLUSTER.node(2)));
+        LocalCluster cluster = SharedClusters.twoNodes();
+        nginx = LocalNginx.start(List.of(cluster.node(1), cluster.node(2)));
     }
 
     @AfterAll
@@ -37,7 +39,6 @@ class NginxIT {
         if (nginx != null) {
             nginx.close();
         }
-        CLUSTER.stop();
     }
 
     private static String nodeOf(SseClient client) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static io.massivesse.it.Http.get;
 import static io.massivesse.it.Http.json;
@@ -33,18 +34,17 @@ import static org.awaitility.Awaitility.await;
 /**
  * Presence on three nodes and a broker started by scripts/cluster.sh, watched the way an enterprise
  * application would: a plain JMS consumer of the presence topic. Short grace, heartbeat and node interval
- * keep it quick; a graceful stop of node2 and a crash of node3 come last.
+ * keep it quick; a graceful stop of node2 and a crash of node3 come last (the next class on the cluster
+ * gets them back).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(SharedClusters.THREE_NODES)
 class PresenceIT {
 
-    private static final int GRACE_SECONDS = 2;
-    private static final int HEARTBEAT_SECONDS = 1;
-    private static final int NODE_INTERVAL_SECONDS = 1;
-    private static final LocalCluster CLUSTER = new LocalCluster(9130, 61736)
-            .with("SSE_PRESENCE_GRACE_SECONDS", String.valueOf(GRACE_SECONDS))
-            .with("SSE_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT_SECONDS))
-            .with("SSE_PRESENCE_NODE_INTERVAL_SECONDS", String.valueOf(NODE_INTERVAL_SECONDS));
+    private static final int GRACE_SECONDS = SharedClusters.PRESENCE_GRACE_SECONDS;
+    private static final int HEARTBEAT_SECONDS = LocalCluster.HEARTBEAT_SECONDS;
+    private static final int NODE_INTERVAL_SECONDS = SharedClusters.NODE_INTERVAL_SECONDS;
+    private static LocalCluster cluster;
 
     /** A change as a consumer received it, with the message's sender and the time it arrived. */
     record Received(JsonObject change, String sender, Instant arrived) {
@@ -63,8 +63,8 @@ class PresenceIT {
 
     @BeforeAll
     static void start() {
-        CLUSTER.start(3);
-        factory = CLUSTER.jmsClient();
+        cluster = SharedClusters.threeNodes();
+        factory = cluster.jmsClient();
         context = factory.createContext();
         JMSConsumer consumer = context.createConsumer(context.createTopic("sse.presence"));
         consumer.setMessageListener(message -> {
@@ -79,7 +79,7 @@ class PresenceIT {
         });
         // Every node has heard every other before the tests ask.
         for (int node = 1; node <= 3; node++) {
-            URI metrics = URI.create(CLUSTER.management(node) + "/metrics?scope=application");
+            URI metrics = URI.create(cluster.management(node) + "/metrics?scope=application");
             await().atMost(30, TimeUnit.SECONDS).until(() -> get(metrics).body().matches("(?s).*sse_presence_nodes\\{[^}]*\\} 3(\\.0)?\\b.*"));
         }
     }
@@ -90,7 +90,6 @@ class PresenceIT {
             context.close();
             factory.close();
         }
-        CLUSTER.stop();
     }
 
     private static String user(String prefix) {
@@ -98,7 +97,7 @@ class PresenceIT {
     }
 
     private static JsonObject presenceOf(int node, String user) {
-        HttpResponse<String> response = get(URI.create(CLUSTER.node(node) + "/sse/presence/" + user));
+        HttpResponse<String> response = get(URI.create(cluster.node(node) + "/sse/presence/" + user));
         assertThat(response.statusCode()).isEqualTo(200);
         return json(response);
     }
@@ -123,7 +122,7 @@ class PresenceIT {
     @Order(1)
     void aUserOnNode3IsOnlineForAQueryOnNode1AndOfflineAfterTheGrace() {
         String alice = user("alice");
-        SseClient client = SseClient.connected(URI.create(CLUSTER.node(3) + "/sse/connect/" + alice + "?topic=orders/42"));
+        SseClient client = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + alice + "?topic=orders/42"));
         JsonObject answer = presenceOf(1, alice);
         assertThat(answer.getBoolean("online")).isTrue();
         assertThat(answer.getJsonArray("connections")).singleElement().satisfies(connection -> {
@@ -156,12 +155,12 @@ class PresenceIT {
     @Order(2)
     void aUserBackOnAnotherNodeWithinTheGraceProducesNoOfflineOrOnline() throws InterruptedException {
         String bob = user("bob");
-        SseClient first = SseClient.connected(URI.create(CLUSTER.node(1) + "/sse/connect/" + bob));
+        SseClient first = SseClient.connected(URI.create(cluster.node(1) + "/sse/connect/" + bob));
         awaitChange(bob, "online");
         first.close();
         // Once node1 has seen the client gone (its departure has started), the user comes back on node2.
         await().atMost(10, TimeUnit.SECONDS).until(() -> !presenceOf(3, bob).getBoolean("online"));
-        try (SseClient again = SseClient.connected(URI.create(CLUSTER.node(2) + "/sse/connect/" + bob))) {
+        try (SseClient again = SseClient.connected(URI.create(cluster.node(2) + "/sse/connect/" + bob))) {
             assertThat(presenceOf(1, bob).getJsonArray("connections")).singleElement()
                     .satisfies(c -> assertThat(c.asJsonObject().getString("node")).isEqualTo("node2"));
             Thread.sleep((GRACE_SECONDS + 2) * 1000L);
@@ -174,30 +173,30 @@ class PresenceIT {
     void aTopicsSubscribersAreCountedExactlyAcrossNodes() {
         String room = "rooms/" + UUID.randomUUID().toString().substring(0, 8);
         String[] users = {user("u1"), user("u2"), user("u3"), user("u4")};
-        try (SseClient a = SseClient.connected(URI.create(CLUSTER.node(1) + "/sse/connect/" + users[0] + "?topic=" + room + "/a"));
-             SseClient b = SseClient.connected(URI.create(CLUSTER.node(1) + "/sse/connect/" + users[1] + "?topic=" + room + "/*"));
-             SseClient c = SseClient.connected(URI.create(CLUSTER.node(2) + "/sse/connect/" + users[2] + "?topic=" + room + "/a"));
-             SseClient d = SseClient.connected(URI.create(CLUSTER.node(3) + "/sse/connect/" + users[3] + "?topic=" + room + "/a"));
-             SseClient other = SseClient.connected(URI.create(CLUSTER.node(3) + "/sse/connect/" + user("x") + "?topic=" + room + "/b"))) {
-            JsonObject all = json(get(URI.create(CLUSTER.node(2) + "/sse/presence?topic=" + room + "/a")));
+        try (SseClient a = SseClient.connected(URI.create(cluster.node(1) + "/sse/connect/" + users[0] + "?topic=" + room + "/a"));
+             SseClient b = SseClient.connected(URI.create(cluster.node(1) + "/sse/connect/" + users[1] + "?topic=" + room + "/*"));
+             SseClient c = SseClient.connected(URI.create(cluster.node(2) + "/sse/connect/" + users[2] + "?topic=" + room + "/a"));
+             SseClient d = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + users[3] + "?topic=" + room + "/a"));
+             SseClient other = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + user("x") + "?topic=" + room + "/b"))) {
+            JsonObject all = json(get(URI.create(cluster.node(2) + "/sse/presence?topic=" + room + "/a")));
             assertThat(all.getInt("subscribers")).isEqualTo(4);
             assertThat(all.getJsonArray("users")).extracting(v -> ((jakarta.json.JsonString) v).getString())
                     .containsExactlyInAnyOrder(users);
             assertThat(all.getJsonArray("unreachable")).isEmpty();
 
-            JsonObject limited = json(get(URI.create(CLUSTER.node(3) + "/sse/presence?topic=" + room + "/a&limit=2")));
+            JsonObject limited = json(get(URI.create(cluster.node(3) + "/sse/presence?topic=" + room + "/a&limit=2")));
             assertThat(limited.getInt("subscribers")).isEqualTo(4);
             assertThat(limited.getJsonArray("users")).hasSize(2);
 
-            JsonObject prefix = json(get(URI.create(CLUSTER.node(1) + "/sse/presence?topic=" + room + "/*")));
+            JsonObject prefix = json(get(URI.create(cluster.node(1) + "/sse/presence?topic=" + room + "/*")));
             assertThat(prefix.getInt("subscribers")).isEqualTo(1);
 
-            assertThat(get(URI.create(CLUSTER.node(1) + "/sse/presence?topic=bad**")).statusCode()).isEqualTo(400);
-            assertThat(get(URI.create(CLUSTER.node(1) + "/sse/presence?topic=" + room + "/a&limit=1001")).statusCode())
+            assertThat(get(URI.create(cluster.node(1) + "/sse/presence?topic=bad**")).statusCode()).isEqualTo(400);
+            assertThat(get(URI.create(cluster.node(1) + "/sse/presence?topic=" + room + "/a&limit=1001")).statusCode())
                     .isEqualTo(400);
-            assertThat(get(URI.create(CLUSTER.node(1) + "/sse/presence/bad%0Auser")).statusCode()).isEqualTo(400);
+            assertThat(get(URI.create(cluster.node(1) + "/sse/presence/bad%0Auser")).statusCode()).isEqualTo(400);
 
-            String metrics = get(URI.create(CLUSTER.management(1) + "/metrics?scope=application")).body();
+            String metrics = get(URI.create(cluster.management(1) + "/metrics?scope=application")).body();
             assertThat(metrics).containsPattern("sse_presence_queries_answered_total\\{[^}]*subject=\"topic\"[^}]*\\} [1-9]");
             assertThat(metrics).containsPattern("sse_presence_queries_answered_total\\{[^}]*subject=\"user\"[^}]*\\} [1-9]");
             assertThat(metrics).containsPattern("sse_presence_messages_total\\{[^}]*\\} [1-9]");
@@ -210,17 +209,17 @@ class PresenceIT {
     void aGracefullyStoppedNodesUsersBackElsewhereInTimeAreNeverOfflineAndTheRestAre() throws InterruptedException {
         String dave = user("dave");
         String erin = user("erin");
-        SseClient daveThere = SseClient.connected(URI.create(CLUSTER.node(2) + "/sse/connect/" + dave));
-        SseClient erinThere = SseClient.connected(URI.create(CLUSTER.node(2) + "/sse/connect/" + erin));
+        SseClient daveThere = SseClient.connected(URI.create(cluster.node(2) + "/sse/connect/" + dave));
+        SseClient erinThere = SseClient.connected(URI.create(cluster.node(2) + "/sse/connect/" + erin));
         awaitChange(dave, "online");
         awaitChange(erin, "online");
-        CLUSTER.stopNode(2);
+        cluster.stopNode(2);
         daveThere.awaitEvent("server-shutdown");
         erinThere.awaitEvent("server-shutdown");
         Received stopped = awaitNodeDown("node2");
         assertThat(stopped.change().getString("reason")).isEqualTo("stopped");
         // dave comes back on node3 after the hint; erin never does. node1 finished node2's graces.
-        try (SseClient daveBack = SseClient.connected(URI.create(CLUSTER.node(3) + "/sse/connect/" + dave))) {
+        try (SseClient daveBack = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + dave))) {
             Received erinGone = awaitChange(erin, "offline");
             assertThat(erinGone.change().getString("reason")).isEqualTo("node-shutdown");
             assertThat(erinGone.change().getString("node")).isEqualTo("node2");
@@ -237,10 +236,10 @@ class PresenceIT {
     @Order(5)
     void aKilledNodeIsAnnouncedDownOnceAndQueriesStopWaitingForIt() {
         String carol = user("carol");
-        SseClient client = SseClient.connected(URI.create(CLUSTER.node(3) + "/sse/connect/" + carol));
+        SseClient client = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + carol));
         awaitChange(carol, "online");
         Instant killed = Instant.now();
-        ProcessHandle.of(CLUSTER.pid(3)).orElseThrow().destroyForcibly();
+        ProcessHandle.of(cluster.pid(3)).orElseThrow().destroyForcibly();
         // Until the others miss three of its announcements, a query names it unreachable instead of leaving it out.
         JsonObject during = presenceOf(1, carol);
         assertThat(during.getJsonArray("unreachable")).extracting(v -> ((jakarta.json.JsonString) v).getString())

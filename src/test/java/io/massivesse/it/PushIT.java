@@ -1,19 +1,15 @@
 package io.massivesse.it;
 
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.json.JsonObject;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static io.massivesse.it.Http.json;
 import static io.massivesse.it.Http.post;
@@ -21,20 +17,19 @@ import static io.massivesse.it.Http.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Subscribe and publish against a real Liberty server over real sockets (single node, local publisher). */
-@ExtendWith(ArquillianExtension.class)
+/** Subscribe and publish against a real Liberty node over real sockets (one node of a shared cluster, local publisher). */
+@ResourceLock(SharedClusters.TWO_NODES)
 class PushIT {
 
-    @Deployment(testable = false)
-    static WebArchive app() {
-        return Deployments.builtWar();
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = SharedClusters.twoNodes();
     }
 
-    @ArquillianResource
-    URL base;
-
     private URI uri(String path) {
-        return Http.uri(base, path);
+        return URI.create(cluster.node(1) + path);
     }
 
     private SseClient connect(String userId) {
@@ -43,21 +38,23 @@ class PushIT {
 
     @Test
     void firstFrameIsRetryAndConnected() {
-        try (SseClient alice = SseClient.connect(uri("/sse/connect/alice"))) {
+        String user = Unique.name("alice");
+        try (SseClient alice = SseClient.connect(uri("/sse/connect/" + user))) {
             assertThat(alice.status()).isEqualTo(200);
             assertThat(alice.header("Content-Type")).startsWith("text/event-stream");
             SseClient.Event connected = alice.awaitEvent("connected");
             assertThat(alice.events().get(0)).isEqualTo(connected);
             assertThat(alice.retries()).containsExactly("3000");
             JsonObject data = jakarta.json.Json.createReader(new java.io.StringReader(connected.data())).readObject();
-            assertThat(data.getString("userId")).isEqualTo("alice");
+            assertThat(data.getString("userId")).isEqualTo(user);
             assertThat(data.getString("node")).isNotBlank();
         }
     }
 
     @Test
     void broadcastReachesEveryUserWithIdNameAndMultiLineData() {
-        try (SseClient u1 = connect("b-user1"); SseClient u2 = connect("b-user2"); SseClient u3 = connect("b-user3")) {
+        try (SseClient u1 = connect(Unique.name("b-user1")); SseClient u2 = connect(Unique.name("b-user2"));
+             SseClient u3 = connect(Unique.name("b-user3"))) {
             HttpResponse<String> accepted = postJson(uri("/sse/broadcast"),
                     "{\"data\":\"hello\\nworld\\r\\nagain\",\"event\":\"greeting\"}");
             assertThat(accepted.statusCode()).isEqualTo(202);
@@ -72,9 +69,10 @@ class PushIT {
 
     @Test
     void originalServiceFormsPublishDefaultMessages() {
-        try (SseClient client = connect("form-user")) {
+        String user = Unique.name("form-user");
+        try (SseClient client = connect(user)) {
             assertThat(post(uri("/sse/broadcast?message=hi"), null, null).statusCode()).isEqualTo(202);
-            assertThat(post(uri("/sse/send/form-user"), "application/x-www-form-urlencoded",
+            assertThat(post(uri("/sse/send/" + user), "application/x-www-form-urlencoded",
                     "message=from+a+form%21").statusCode()).isEqualTo(202);
             List<SseClient.Event> events = client.awaitEvents(3);
             assertThat(events.subList(1, 3)).extracting(SseClient.Event::event, SseClient.Event::data)
@@ -85,10 +83,11 @@ class PushIT {
 
     @Test
     void sendReachesOnlyItsUser() {
-        try (SseClient target = connect("s-target"); SseClient other = connect("s-other")) {
+        String targetUser = Unique.name("s-target");
+        try (SseClient target = connect(targetUser); SseClient other = connect(Unique.name("s-other"))) {
             // Ids are idempotency keys the broker remembers across runs: make this one new.
             String id = "my-id-" + java.util.UUID.randomUUID();
-            assertThat(postJson(uri("/sse/send/s-target"), "{\"data\":\"just for you\",\"id\":\"" + id + "\"}")
+            assertThat(postJson(uri("/sse/send/" + targetUser), "{\"data\":\"just for you\",\"id\":\"" + id + "\"}")
                     .statusCode()).isEqualTo(202);
             assertThat(postJson(uri("/sse/broadcast"), "{\"data\":\"for all\",\"event\":\"after\"}").statusCode())
                     .isEqualTo(202);
@@ -103,11 +102,12 @@ class PushIT {
 
     @Test
     void secondConnectionOfAUserReplacesTheFirst() {
-        try (SseClient first = connect("carol")) {
-            try (SseClient second = connect("carol")) {
+        String user = Unique.name("carol");
+        try (SseClient first = connect(user)) {
+            try (SseClient second = connect(user)) {
                 first.awaitEvent("replaced");
                 await().atMost(10, TimeUnit.SECONDS).until(first::ended);
-                assertThat(postJson(uri("/sse/send/carol"), "{\"data\":\"to the new one\"}").statusCode())
+                assertThat(postJson(uri("/sse/send/" + user), "{\"data\":\"to the new one\"}").statusCode())
                         .isEqualTo(202);
                 assertThat(second.awaitEvents(2).get(1).data()).isEqualTo("to the new one");
                 assertThat(first.events()).extracting(SseClient.Event::data).doesNotContain("to the new one");
@@ -117,15 +117,15 @@ class PushIT {
 
     @Test
     void heartbeatCommentArrives() {
-        // The test server runs with SSE_HEARTBEAT_SECONDS=1 (pom.xml).
-        try (SseClient client = connect("hb-user")) {
+        // Test clusters run with SSE_HEARTBEAT_SECONDS=1 (LocalCluster).
+        try (SseClient client = connect(Unique.name("hb-user"))) {
             await().atMost(10, TimeUnit.SECONDS).until(() -> client.comments().contains("ping"));
         }
     }
 
     @Test
     void badInputGetsJsonErrorsAndOthersKeepReceiving() {
-        try (SseClient bystander = connect("bystander")) {
+        try (SseClient bystander = connect(Unique.name("bystander"))) {
             assertError(Http.get(uri("/sse/connect/bad%20user")), 400);
             assertError(postJson(uri("/sse/send/bad%20user"), "{\"data\":\"x\"}"), 400);
             assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"   \"}"), 400);
@@ -134,7 +134,8 @@ class PushIT {
             assertError(postJson(uri("/sse/broadcast"), "[1,2]"), 400);
             assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"x\",\"event\":\"a\\nevent: forged\"}"), 400);
             assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"x\",\"id\":\"1\\r2\"}"), 400);
-            assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"" + "x".repeat(4097) + "\"}"), 413);
+            // The node's SSE_MAX_MESSAGE_BYTES is the default, 64 KiB.
+            assertError(postJson(uri("/sse/broadcast"), "{\"data\":\"" + "x".repeat(65_537) + "\"}"), 413);
             assertError(post(uri("/sse/broadcast"), "text/plain", "hello"), 415);
             assertError(post(uri("/sse/broadcast"), null, null), 400);
 

@@ -19,9 +19,9 @@ import jakarta.json.JsonString;
 import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static io.massivesse.it.Http.get;
 import static io.massivesse.it.Http.json;
@@ -32,22 +32,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Topics across two nodes and a broker started by scripts/cluster.sh: exact and prefix subscriptions,
  * publishing by REST and by JMS, server-side subscription changes, replay, and the errors.
  */
+@ResourceLock(SharedClusters.TWO_NODES)
 class TopicsIT {
 
-    private static final LocalCluster CLUSTER = new LocalCluster(9230, 61716).with("SSE_MAX_TOPICS_PER_CONNECTION", "8");
+    private static LocalCluster cluster;
 
     @BeforeAll
     static void start() {
-        CLUSTER.start(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        CLUSTER.stop();
+        cluster = SharedClusters.twoNodes();
     }
 
     private static URI at(int node, String path) {
-        return URI.create(CLUSTER.node(node) + path);
+        return URI.create(cluster.node(node) + path);
     }
 
     /** Users are new in every run: the broker keeps durable state, and tests share the nodes. */
@@ -102,7 +98,7 @@ class TopicsIT {
     void aJmsMessageWithSseTopicArrives() throws Exception {
         String topic = "invoices/" + UUID.randomUUID();
         try (SseClient listener = listen(2, user("jms"), "invoices/*");
-             ActiveMQConnectionFactory factory = CLUSTER.jmsClient();
+             ActiveMQConnectionFactory factory = cluster.jmsClient();
              JMSContext context = factory.createContext()) {
             TextMessage message = context.createTextMessage("{\"invoice\":42}");
             message.setStringProperty("sseTopic", topic);
@@ -116,14 +112,15 @@ class TopicsIT {
     void aServerSideChangeOnOneNodeReachesAConnectionOnAnother() {
         String user = user("changed");
         String topic = "news/" + UUID.randomUUID();
-        try (SseClient client = listen(2, user, "weather")) {
+        String weather = Unique.name("weather");
+        try (SseClient client = listen(2, user, weather)) {
             HttpResponse<String> accepted = postJson(at(1, "/sse/subscriptions/" + user),
-                    "{\"add\":[\"" + topic + "\"],\"remove\":[\"weather\"]}");
+                    "{\"add\":[\"" + topic + "\"],\"remove\":[\"" + weather + "\"]}");
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(json(accepted).getString("userId")).isEqualTo(user);
             // The change and the event travel the same topic in order: the next event already sees it.
             publishTo(1, topic, "{\"data\":\"now listening\",\"event\":\"news\"}");
-            publishTo(1, "weather", "{\"data\":\"no longer\",\"event\":\"weather\"}");
+            publishTo(1, weather, "{\"data\":\"no longer\",\"event\":\"weather\"}");
             marker("after-change");
             assertThat(client.awaitEvent("news").data()).isEqualTo("now listening");
             client.awaitEvent("after-change");
@@ -157,8 +154,9 @@ class TopicsIT {
         assertError(postJson(at(1, "/sse/topics/orders/*"), "{\"data\":\"x\"}"), 400, "is a prefix");
         assertError(postJson(at(1, "/sse/topics/orders//42"), "{\"data\":\"x\"}"), 400, "not a topic name");
         assertError(get(at(1, "/sse/connect/" + user("bad") + "?topic=a%20b")), 400, "neither a topic name");
-        String nine = IntStream.range(0, 9).mapToObj(i -> "topic=t" + i).collect(Collectors.joining("&"));
-        assertError(get(at(1, "/sse/connect/" + user("many") + "?" + nine)), 400, "at most 8");
+        int limit = SharedClusters.MAX_TOPICS_PER_CONNECTION;
+        String oneTooMany = IntStream.range(0, limit + 1).mapToObj(i -> "topic=t" + i).collect(Collectors.joining("&"));
+        assertError(get(at(1, "/sse/connect/" + user("many") + "?" + oneTooMany)), 400, "at most " + limit);
         assertError(postJson(at(1, "/sse/subscriptions/" + user("x")), "{}"), 400, "nothing to change");
         assertError(postJson(at(1, "/sse/subscriptions/" + user("x")), "{\"add\":\"one\"}"), 400, "must be an array");
         assertError(postJson(at(1, "/sse/subscriptions/" + user("x")), "{\"add\":[\"ok\",\"not ok\"]}"), 400, "not ok");
@@ -171,7 +169,7 @@ class TopicsIT {
     void theTopicMetricsCountTopicsAndPublishesByTarget() {
         try (SseClient client = listen(1, user("metrics"), "metrics/a", "metrics/b/*")) {
             publishTo(1, "metrics/a", "{\"data\":\"x\"}");
-            String metrics = get(URI.create(CLUSTER.management(1) + "/metrics?scope=application")).body();
+            String metrics = get(URI.create(cluster.management(1) + "/metrics?scope=application")).body();
             assertThat(metrics).containsPattern("sse_topics_active\\{[^}]*\\} [1-9]");
             assertThat(metrics).containsPattern("sse_events_published_total\\{[^}]*target=\"topic\"[^}]*\\} [1-9]");
             assertThat(client.ended()).isFalse();

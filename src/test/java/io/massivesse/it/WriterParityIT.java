@@ -9,6 +9,7 @@ import jakarta.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
@@ -21,10 +22,11 @@ import static org.awaitility.Awaitility.await;
  * default writer ({@code SSE_WRITER=frames}) and one with the JAX-RS sink writer, and a real
  * WHATWG EventSource (headless Chromium) must read each payload back as it was published.
  */
+@ResourceLock(SharedClusters.TWO_NODES)
 class WriterParityIT {
 
-    private static final LocalCluster FRAMES = new LocalCluster(9480, 61656).with("SSE_WRITER", "frames")
-            .with("SSE_MAX_MESSAGE_BYTES", "65536");
+    /** The default writer runs on the shared cluster, whose messages may have the default 64 KiB. */
+    private static LocalCluster frames;
     private static final LocalCluster SINK = new LocalCluster(9580, 61706).with("SSE_WRITER", "sink")
             .with("SSE_MAX_MESSAGE_BYTES", "65536");
 
@@ -53,7 +55,7 @@ class WriterParityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        FRAMES.start(1);
+        frames = SharedClusters.twoNodes();
         SINK.start(1);
         browser = HeadlessChromium.start("writer-parity-it");
     }
@@ -63,18 +65,17 @@ class WriterParityIT {
         if (browser != null) {
             browser.quit();
         }
-        FRAMES.stop();
         SINK.stop();
     }
 
     @Test
     void theDefaultWriterDeliversEveryPayloadExactly() {
-        assertThat(throughEventSource(FRAMES.node(1), "parity-frames")).containsExactlyElementsOf(asRead(AWKWARD));
+        assertThat(throughEventSource(frames.node(1), Unique.name("parity-frames"))).containsExactlyElementsOf(asRead(AWKWARD));
     }
 
     @Test
     void theSinkWriterDeliversEveryPayloadExactly() {
-        assertThat(throughEventSource(SINK.node(1), "parity-sink")).containsExactlyElementsOf(asRead(AWKWARD));
+        assertThat(throughEventSource(SINK.node(1), Unique.name("parity-sink"))).containsExactlyElementsOf(asRead(AWKWARD));
     }
 
     private static List<String> asRead(List<String> payloads) {

@@ -1,0 +1,48 @@
+package io.massivesse.it;
+
+/**
+ * The clusters that several test classes share, started by the first of them and kept for the others.
+ * Classes on one cluster take its lock ({@code @ResourceLock(SharedClusters.THREE_NODES)}), so they run one
+ * after another while classes on other clusters run beside them; each class isolates itself by its data
+ * (user ids and topics of its own) and leaves the cluster as it found it: a node it stops is started again
+ * with the same settings before the next class runs ({@link LocalCluster#start}).
+ * <p>Both have the same settings, the tests' defaults plus what their classes need: at most 8 topics per
+ * connection (TopicsIT), and short presence timings (PresenceIT). Two clusters instead of one so the two
+ * groups of classes run side by side.
+ */
+public final class SharedClusters {
+
+    /** Lock of the three-node cluster: ClusterIT, PresenceIT. */
+    public static final String THREE_NODES = "shared cluster of three nodes";
+    /** Lock of the two-node cluster: TopicsIT, NginxIT, BrowserIT, DeliveryIT, PushIT, WriterParityIT. */
+    public static final String TWO_NODES = "shared cluster of two nodes";
+
+    /** Presence timings short enough for PresenceIT (grace 2 s, a node missing three 1 s announcements is down). */
+    static final int PRESENCE_GRACE_SECONDS = 2;
+    static final int NODE_INTERVAL_SECONDS = 1;
+    static final int MAX_TOPICS_PER_CONNECTION = 8;
+
+    private static final LocalCluster THREE = settings(new LocalCluster(9180, 61626));
+    private static final LocalCluster TWO = settings(new LocalCluster(9230, 61716));
+
+    private SharedClusters() {
+    }
+
+    private static LocalCluster settings(LocalCluster cluster) {
+        return cluster.with("SSE_MAX_TOPICS_PER_CONNECTION", String.valueOf(MAX_TOPICS_PER_CONNECTION))
+                .with("SSE_PRESENCE_GRACE_SECONDS", String.valueOf(PRESENCE_GRACE_SECONDS))
+                .with("SSE_PRESENCE_NODE_INTERVAL_SECONDS", String.valueOf(NODE_INTERVAL_SECONDS));
+    }
+
+    /** Three nodes, running (started now if no class started them yet). */
+    public static LocalCluster threeNodes() {
+        THREE.start(3);
+        return THREE;
+    }
+
+    /** Two nodes, running. */
+    public static LocalCluster twoNodes() {
+        TWO.start(2);
+        return TWO;
+    }
+}
