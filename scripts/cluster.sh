@@ -8,6 +8,7 @@
 #   scripts/cluster.sh start-node I start node I again, with the settings it had
 #   scripts/cluster.sh status
 # Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
+# SSE_CLUSTER_NICE (the nodes' and the broker's niceness, 0: the tests lower the clusters they do not time),
 # SSE_BROKER_HA=true (an Artemis primary/backup pair on SSE_BROKER_PORT and the next port, and
 # persistent events unless SSE_RELAY_PERSISTENT says otherwise), and any SSE_*, MP_JWT_* or OTEL_* setting
 # (passed to every node; OTEL_EXPORTER_OTLP_ENDPOINT turns traces on). The node's Liberty server and its id are both node<I>;
@@ -20,6 +21,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BASE="${SSE_CLUSTER_BASE_PORT:-9080}"
 BROKER_PORT="${SSE_BROKER_PORT:-61616}"
+NICENESS="${SSE_CLUSTER_NICE:-0}"
 # With the HA pair the nodes know both brokers; without it, the one broker twice (server.xml's list).
 if [ "${SSE_BROKER_HA:-false}" = true ]; then
     BACKUP_PORT=$((BROKER_PORT + 1))
@@ -69,9 +71,17 @@ node_up() { # port log -> 0 once the app and its topic MDB are active
 # Generous: several nodes starting at once on a small machine each take far longer than one alone.
 UP_SECONDS=300
 
-await_up() { # name
-    local log="$WLP_USER_DIR/servers/$1/logs/messages.log"
-    for _ in $(seq 1 $((UP_SECONDS * 2))); do node_up "$1" "$log" && return; sleep 0.5; done
+await_up() { # name (its server start has returned)
+    local log="$WLP_USER_DIR/servers/$1/logs/messages.log" pidfile="$WLP_USER_DIR/servers/.pid/$1.pid"
+    for _ in $(seq 1 $((UP_SECONDS * 2))); do
+        node_up "$1" "$log" && return
+        if ! { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
+            say "$1 is not running; see $WLP_USER_DIR/servers/$1/logs/console.log:"
+            tail -5 "$WLP_USER_DIR/servers/$1/logs/console.log" >&2 || true
+            exit 1
+        fi
+        sleep 0.5
+    done
     say "$1 did not come up in $UP_SECONDS s; see $log"; exit 1
 }
 
@@ -110,9 +120,9 @@ ARTEMIS_RAR=$ROOT/target/artemis-ra.rar
 ENV
         # The settings given to this start, kept so start-node brings the node back the same.
         env | grep -E '^(SSE_|MP_JWT_|OTEL_|ACCESS_LOG_|HTTP_READTIMEOUT|HTTP_MAX_OPEN_CONNECTIONS|TCP_|WLP_LOGGING_|JVM_ARGS)' \
-            | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_BROKER_PORT|SSE_BROKER_DIR|SSE_BROKER_HA)=' >> "$dir/server.env" || true
+            | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_CLUSTER_NICE|SSE_BROKER_PORT|SSE_BROKER_DIR|SSE_BROKER_HA)=' >> "$dir/server.env" || true
         # All nodes start at once: a start waits on more than the CPU, so together they take far less.
-        "$WLP/bin/server" start "$name" >/dev/null &
+        nice -n "$NICENESS" "$WLP/bin/server" start "$name" >/dev/null &
         starting+=($!)
         echo "$name" >> "$NODES_FILE"
         say "starting $name on http://127.0.0.1:$port (management: $((port + 10)))"
@@ -149,7 +159,7 @@ start_node() {
     local log="$WLP_USER_DIR/servers/$name/logs/messages.log"
     [ -d "$WLP_USER_DIR/servers/$name" ] || { say "no $name: run cluster.sh start first"; exit 1; }
     [ -f "$log" ] && mv "$log" "${log%.log}_before_restart_$(date +%s).log"
-    "$WLP/bin/server" start "$name" >/dev/null || true
+    nice -n "$NICENESS" "$WLP/bin/server" start "$name" >/dev/null || true
     await_up "$name"
     say "started $name again"
 }

@@ -14,6 +14,7 @@ import jakarta.jms.Topic;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * and the service names moved to a local directory and loopback ports. The backup must announce
  * itself, take over when the primary dies, and keep what a client sent persistently.
  */
+@Order(13)
 class BrokerConfigIT {
 
     private static final int PRIMARY_PORT = 61786;

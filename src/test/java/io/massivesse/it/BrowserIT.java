@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ResourceLock(SharedClusters.TWO_NODES)
 @ResourceLock(LocalNginx.LOCK)
+@Order(8)
 class BrowserIT {
 
     private static LocalCluster cluster;

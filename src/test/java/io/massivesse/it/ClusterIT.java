@@ -11,6 +11,7 @@ import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * relay survives a broker restart.
  */
 @ResourceLock(SharedClusters.THREE_NODES)
+@Order(2)
 class ClusterIT {
 
     private static LocalCluster cluster;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * might never fill within 2,000 events.
  */
 @ResourceLock(SharedClusters.TWO_NODES)
+@Order(5)
 class DeliveryIT {
 
     private static LocalCluster cluster;

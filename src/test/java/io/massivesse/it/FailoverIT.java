@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * primary comes back as the pair's backup (no failback), events still flow, and a second crash (of the
  * former backup, now live) hands the journal back to it: the pair fails over in both directions.
  */
+@Order(1)
 class FailoverIT {
 
     private static final LocalCluster CLUSTER = new LocalCluster(9030, 61756).with("SSE_BROKER_HA", "true");

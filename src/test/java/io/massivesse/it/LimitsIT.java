@@ -19,6 +19,7 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * management port is not limited; a bystander stream keeps receiving throughout. Loopback is the trusted
  * proxy here, so X-Forwarded-For gives each test a client address of its own.
  */
+@Order(9)
 class LimitsIT {
 
     private static final int RATE = 2;

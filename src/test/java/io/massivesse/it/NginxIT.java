@@ -11,6 +11,7 @@ import jakarta.json.Json;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ResourceLock(SharedClusters.TWO_NODES)
 @ResourceLock(LocalNginx.LOCK)
+@Order(3)
 class NginxIT {
 
     private static LocalNginx nginx;

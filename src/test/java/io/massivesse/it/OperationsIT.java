@@ -20,6 +20,7 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import static io.massivesse.it.Http.get;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * node is started again: the tests run in any order).
  * The node runs with SSE_MAX_CONNECTIONS=5 and a queue of 8 events per connection.
  */
+@Order(4)
 class OperationsIT {
 
     private static final LocalCluster CLUSTER = new LocalCluster(9280, 61646)

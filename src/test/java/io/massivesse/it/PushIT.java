@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -18,14 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Subscribe and publish against a real Liberty node over real sockets (one node of a shared cluster, local publisher). */
-@ResourceLock(SharedClusters.TWO_NODES)
+@ResourceLock(SharedClusters.THREE_NODES)
+@Order(11)
 class PushIT {
 
     private static LocalCluster cluster;
 
     @BeforeAll
     static void start() {
-        cluster = SharedClusters.twoNodes();
+        cluster = SharedClusters.threeNodes();
     }
 
     private URI uri(String path) {

@@ -37,6 +37,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import static io.massivesse.it.Http.json;
@@ -48,6 +49,7 @@ import static org.awaitility.Awaitility.await;
  * tokens, SSE injection, malformed requests, CORS, request timeouts and TLS. A bystander stream,
  * open for the whole class, must keep getting events through all of it.
  */
+@Order(7)
 class SecurityIT {
 
     private static final Path KEYS = Path.of("target/security-it-keys").toAbsolutePath();

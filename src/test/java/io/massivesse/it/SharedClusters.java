@@ -8,21 +8,27 @@ package io.massivesse.it;
  * with the same settings before the next class runs ({@link LocalCluster#start}).
  * <p>Both have the same settings, the tests' defaults plus what their classes need: at most 8 topics per
  * connection (TopicsIT), and short presence timings (PresenceIT). Two clusters instead of one so the two
- * groups of classes run side by side.
+ * groups of classes run side by side; the three-node one keeps the normal priority ({@link LocalCluster#timed}).
  */
 public final class SharedClusters {
 
-    /** Lock of the three-node cluster: ClusterIT, PresenceIT. */
+    /** Lock of the three-node cluster: ClusterIT, PresenceIT, TopicsIT, PushIT, WriterParityIT. */
     public static final String THREE_NODES = "shared cluster of three nodes";
-    /** Lock of the two-node cluster: TopicsIT, NginxIT, BrowserIT, DeliveryIT, PushIT, WriterParityIT. */
+    /** Lock of the two-node cluster: NginxIT, BrowserIT, DeliveryIT. */
     public static final String TWO_NODES = "shared cluster of two nodes";
 
     /** Presence timings short enough for PresenceIT (grace 2 s, a node missing three 1 s announcements is down). */
     static final int PRESENCE_GRACE_SECONDS = 2;
+    /**
+     * How long a presence query waits for the other nodes: ten times the default, so a node that is slow to
+     * answer on a busy machine is not reported unreachable (PresenceIT asserts every node answers).
+     */
+    static final int PRESENCE_QUERY_TIMEOUT_MILLIS = 5000;
     static final int NODE_INTERVAL_SECONDS = 1;
     static final int MAX_TOPICS_PER_CONNECTION = 8;
 
-    private static final LocalCluster THREE = settings(new LocalCluster(9180, 61626));
+    /** PresenceIT times how soon presence changes arrive: this cluster does not yield to the others. */
+    private static final LocalCluster THREE = settings(new LocalCluster(9180, 61626)).timed();
     private static final LocalCluster TWO = settings(new LocalCluster(9230, 61716));
 
     private SharedClusters() {
@@ -31,7 +37,8 @@ public final class SharedClusters {
     private static LocalCluster settings(LocalCluster cluster) {
         return cluster.with("SSE_MAX_TOPICS_PER_CONNECTION", String.valueOf(MAX_TOPICS_PER_CONNECTION))
                 .with("SSE_PRESENCE_GRACE_SECONDS", String.valueOf(PRESENCE_GRACE_SECONDS))
-                .with("SSE_PRESENCE_NODE_INTERVAL_SECONDS", String.valueOf(NODE_INTERVAL_SECONDS));
+                .with("SSE_PRESENCE_NODE_INTERVAL_SECONDS", String.valueOf(NODE_INTERVAL_SECONDS))
+                .with("SSE_PRESENCE_QUERY_TIMEOUT_MILLIS", String.valueOf(PRESENCE_QUERY_TIMEOUT_MILLIS));
     }
 
     /** Three nodes, running (started now if no class started them yet). */

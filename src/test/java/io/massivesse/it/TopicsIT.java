@@ -20,6 +20,7 @@ import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -32,14 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Topics across two nodes and a broker started by scripts/cluster.sh: exact and prefix subscriptions,
  * publishing by REST and by JMS, server-side subscription changes, replay, and the errors.
  */
-@ResourceLock(SharedClusters.TWO_NODES)
+@ResourceLock(SharedClusters.THREE_NODES)
+@Order(10)
 class TopicsIT {
 
     private static LocalCluster cluster;
 
     @BeforeAll
     static void start() {
-        cluster = SharedClusters.twoNodes();
+        cluster = SharedClusters.threeNodes();
     }
 
     private static URI at(int node, String path) {

@@ -20,6 +20,7 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import io.massivesse.it.OtlpReceiver.ReceivedSpan;
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * (or an enterprise application's JMS send carrying {@code traceparent}) through the broker to a fan-out
  * span on every node; streams, probes and scrapes make no spans.
  */
+@Order(6)
 class TracingIT {
 
     private static final OtlpReceiver RECEIVER = new OtlpReceiver();

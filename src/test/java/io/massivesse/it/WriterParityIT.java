@@ -8,6 +8,7 @@ import jakarta.json.Json;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.JavascriptExecutor;
@@ -22,7 +23,8 @@ import static org.awaitility.Awaitility.await;
  * default writer ({@code SSE_WRITER=frames}) and one with the JAX-RS sink writer, and a real
  * WHATWG EventSource (headless Chromium) must read each payload back as it was published.
  */
-@ResourceLock(SharedClusters.TWO_NODES)
+@ResourceLock(SharedClusters.THREE_NODES)
+@Order(12)
 class WriterParityIT {
 
     /** The default writer runs on the shared cluster, whose messages may have the default 64 KiB. */
@@ -55,7 +57,7 @@ class WriterParityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        frames = SharedClusters.twoNodes();
+        frames = SharedClusters.threeNodes();
         SINK.start(1);
         browser = HeadlessChromium.start("writer-parity-it");
     }
