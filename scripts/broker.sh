@@ -14,7 +14,6 @@
 #   SSE_BROKER_DIR       where the distribution and instance live (target/artemis)
 #   SSE_BROKER_USER / SSE_BROKER_PASSWORD   broker login     (sse / sse)
 #   ARTEMIS_VERSION      distribution version                (2.56.0)
-#   SSE_CLUSTER_NICE     the broker's niceness (0; the tests run brokers they do not time at 10)
 #   JAVA_ARGS_APPEND     more JVM options for the broker (Artemis's own variable)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +24,6 @@ USER_NAME="${SSE_BROKER_USER:-sse}"
 PASSWORD="${SSE_BROKER_PASSWORD:-sse}"
 VERSION="${ARTEMIS_VERSION:-2.56.0}"
 HA="${SSE_BROKER_HA:-false}"
-NICENESS="${SSE_CLUSTER_NICE:-0}"
 HOME_DIR="$DIR/apache-artemis-$VERSION"
 BACKUP_PORT=$((PORT + 1))
 if [ "$HA" = true ]; then
@@ -101,7 +99,7 @@ run() {
     if running "$instance"; then say "$what already running (pid $(pid_of "$instance"), port $port)"; return; fi
     : > "$log"
     # Artemis needs Java 17+; any JDK will do.
-    nohup nice -n "$NICENESS" "$instance/bin/artemis" run >"$log" 2>&1 &
+    nohup "$instance/bin/artemis" run >"$log" 2>&1 &
     echo $! > "$instance/broker.pid"
     for _ in $(seq 1 120); do
         if grep -qE "$ready" "$log"; then say "$what up on 127.0.0.1:$port (pid $(pid_of "$instance"))"; return; fi

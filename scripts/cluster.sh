@@ -8,7 +8,6 @@
 #   scripts/cluster.sh start-node I start node I again, with the settings it had
 #   scripts/cluster.sh status
 # Environment (optional): SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616), SSE_JAVA_HOME,
-# SSE_CLUSTER_NICE (the nodes' and the broker's niceness, 0: the tests lower the clusters they do not time),
 # SSE_BROKER_HA=true (an Artemis primary/backup pair on SSE_BROKER_PORT and the next port, and
 # persistent events unless SSE_RELAY_PERSISTENT says otherwise), and any SSE_*, MP_JWT_* or OTEL_* setting
 # (passed to every node; OTEL_EXPORTER_OTLP_ENDPOINT turns traces on). The node's Liberty server and its id are both node<I>;
@@ -21,7 +20,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BASE="${SSE_CLUSTER_BASE_PORT:-9080}"
 BROKER_PORT="${SSE_BROKER_PORT:-61616}"
-NICENESS="${SSE_CLUSTER_NICE:-0}"
 # With the HA pair the nodes know both brokers; without it, the one broker twice (server.xml's list).
 if [ "${SSE_BROKER_HA:-false}" = true ]; then
     BACKUP_PORT=$((BROKER_PORT + 1))
@@ -120,9 +118,9 @@ ARTEMIS_RAR=$ROOT/target/artemis-ra.rar
 ENV
         # The settings given to this start, kept so start-node brings the node back the same.
         env | grep -E '^(SSE_|MP_JWT_|OTEL_|ACCESS_LOG_|HTTP_READTIMEOUT|HTTP_MAX_OPEN_CONNECTIONS|TCP_|WLP_LOGGING_|JVM_ARGS)' \
-            | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_CLUSTER_NICE|SSE_BROKER_PORT|SSE_BROKER_DIR|SSE_BROKER_HA)=' >> "$dir/server.env" || true
+            | grep -v -E '^(SSE_NODE_ID|SSE_JAVA_HOME|SSE_CLUSTER_BASE_PORT|SSE_BROKER_PORT|SSE_BROKER_DIR|SSE_BROKER_HA)=' >> "$dir/server.env" || true
         # All nodes start at once: a start waits on more than the CPU, so together they take far less.
-        nice -n "$NICENESS" "$WLP/bin/server" start "$name" >/dev/null &
+        "$WLP/bin/server" start "$name" >/dev/null &
         starting+=($!)
         echo "$name" >> "$NODES_FILE"
         say "starting $name on http://127.0.0.1:$port (management: $((port + 10)))"
@@ -159,7 +157,7 @@ start_node() {
     local log="$WLP_USER_DIR/servers/$name/logs/messages.log"
     [ -d "$WLP_USER_DIR/servers/$name" ] || { say "no $name: run cluster.sh start first"; exit 1; }
     [ -f "$log" ] && mv "$log" "${log%.log}_before_restart_$(date +%s).log"
-    nice -n "$NICENESS" "$WLP/bin/server" start "$name" >/dev/null || true
+    "$WLP/bin/server" start "$name" >/dev/null || true
     await_up "$name"
     say "started $name again"
 }

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * primary comes back as the pair's backup (no failback), events still flow, and a second crash (of the
  * former backup, now live) hands the journal back to it: the pair fails over in both directions.
  */
-@Order(1)
+@Order(3)
 class FailoverIT {
 
     private static final LocalCluster CLUSTER = new LocalCluster(9030, 61756).with("SSE_BROKER_HA", "true");

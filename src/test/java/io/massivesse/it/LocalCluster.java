@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -39,19 +41,23 @@ public final class LocalCluster {
     /**
      * What every test cluster runs with unless its class says otherwise: heartbeats every second (a closed
      * client is noticed at once), a small queue and a short slow-consumer limit (a stalled client is evicted
-     * within a test), the JVM options above, and a lower priority than the cluster whose tests are timed
-     * ({@link #timed}): the two cores are always busy during a run.
+     * within a test), and the JVM options above.
      */
     private static final Map<String, String> TEST_SETTINGS = Map.of(
             "SSE_HEARTBEAT_SECONDS", String.valueOf(LocalCluster.HEARTBEAT_SECONDS),
             "SSE_SLOW_CONSUMER_SECONDS", "5",
             "SSE_BUFFER_SIZE", "300",
             "JVM_ARGS", JVM_OPTIONS,
-            "JAVA_ARGS_APPEND", JVM_OPTIONS,
-            "SSE_CLUSTER_NICE", "10");
+            "JAVA_ARGS_APPEND", JVM_OPTIONS);
 
     /** Every cluster started in this JVM, stopped together when it exits. */
     private static final Set<LocalCluster> STARTED = new LinkedHashSet<>();
+
+    /**
+     * At most two clusters start at a time, the rest wait their turn: starting JVMs is all CPU, and a dozen
+     * of them at once on two cores spend more of it than the same starts in turns.
+     */
+    private static final Semaphore STARTING = new Semaphore(2, true);
 
     /** Node starts and stops side by side, however few cores the common pool thinks it has. */
     private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(task -> {
@@ -79,14 +85,6 @@ public final class LocalCluster {
     public LocalCluster with(String name, String value) {
         environment.put(name, value);
         return this;
-    }
-
-    /**
-     * For a cluster whose tests assert how soon something happens: its nodes and broker keep the normal
-     * priority, so the other clusters' starts and loads, which yield to them, do not delay them.
-     */
-    public LocalCluster timed() {
-        return with("SSE_CLUSTER_NICE", "0");
     }
 
     public URI node(int index) {
@@ -162,7 +160,7 @@ public final class LocalCluster {
             stopping = null;
         }
         if (nodes == 0) {
-            run(420, "scripts/cluster.sh", "start", String.valueOf(count));
+            starting(() -> run(420, "scripts/cluster.sh", "start", String.valueOf(count)));
             nodes = count;
             synchronized (STARTED) {
                 STARTED.add(this);
@@ -172,14 +170,21 @@ public final class LocalCluster {
         if (count != nodes) {
             throw new IllegalStateException("the cluster on " + basePort + " has " + nodes + " nodes, not " + count);
         }
-        List<CompletableFuture<Void>> restarts = new ArrayList<>();
-        for (int index = 1; index <= nodes; index++) {
-            if (!running(index)) {
-                int stopped = index;
-                restarts.add(CompletableFuture.runAsync(() -> startNode(stopped), BACKGROUND));
-            }
+        List<Integer> stopped = IntStream.rangeClosed(1, nodes).filter(index -> !running(index)).boxed().toList();
+        if (!stopped.isEmpty()) {
+            starting(() -> stopped.stream()
+                    .map(index -> CompletableFuture.runAsync(() -> startNode(index), BACKGROUND)).toList()
+                    .forEach(CompletableFuture::join));
         }
-        restarts.forEach(CompletableFuture::join);
+    }
+
+    private static void starting(Runnable start) {
+        STARTING.acquireUninterruptibly();
+        try {
+            start.run();
+        } finally {
+            STARTING.release();
+        }
     }
 
     /**

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ResourceLock(SharedClusters.TWO_NODES)
 @ResourceLock(LocalNginx.LOCK)
-@Order(3)
+@Order(10)
 class NginxIT {
 
     private static LocalNginx nginx;

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Subscribe and publish against a real Liberty node over real sockets (one node of a shared cluster, local publisher). */
 @ResourceLock(SharedClusters.THREE_NODES)
-@Order(11)
+@Order(8)
 class PushIT {
 
     private static LocalCluster cluster;

@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * tokens, SSE injection, malformed requests, CORS, request timeouts and TLS. A bystander stream,
  * open for the whole class, must keep getting events through all of it.
  */
-@Order(7)
+@Order(5)
 class SecurityIT {
 
     private static final Path KEYS = Path.of("target/security-it-keys").toAbsolutePath();

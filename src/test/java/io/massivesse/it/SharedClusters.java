@@ -8,7 +8,7 @@ package io.massivesse.it;
  * with the same settings before the next class runs ({@link LocalCluster#start}).
  * <p>Both have the same settings, the tests' defaults plus what their classes need: at most 8 topics per
  * connection (TopicsIT), and short presence timings (PresenceIT). Two clusters instead of one so the two
- * groups of classes run side by side; the three-node one keeps the normal priority ({@link LocalCluster#timed}).
+ * groups of classes run side by side.
  */
 public final class SharedClusters {
 
@@ -27,8 +27,7 @@ public final class SharedClusters {
     static final int NODE_INTERVAL_SECONDS = 1;
     static final int MAX_TOPICS_PER_CONNECTION = 8;
 
-    /** PresenceIT times how soon presence changes arrive: this cluster does not yield to the others. */
-    private static final LocalCluster THREE = settings(new LocalCluster(9180, 61626)).timed();
+    private static final LocalCluster THREE = settings(new LocalCluster(9180, 61626));
     private static final LocalCluster TWO = settings(new LocalCluster(9230, 61716));
 
     private SharedClusters() {

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * publishing by REST and by JMS, server-side subscription changes, replay, and the errors.
  */
 @ResourceLock(SharedClusters.THREE_NODES)
-@Order(10)
+@Order(7)
 class TopicsIT {
 
     private static LocalCluster cluster;

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * WHATWG EventSource (headless Chromium) must read each payload back as it was published.
  */
 @ResourceLock(SharedClusters.THREE_NODES)
-@Order(12)
+@Order(9)
 class WriterParityIT {
 
     /** The default writer runs on the shared cluster, whose messages may have the default 64 KiB. */
