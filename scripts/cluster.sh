@@ -49,17 +49,24 @@ build() {
     ./mvnw -q -B -DskipTests package liberty:create liberty:install-feature >&2
 }
 
-# One self-signed development keystore for every local node (server.xml's default location and password),
-# made once: a node that had to make its own spends seconds of its start on it.
-dev_keystore() {
-    local keys="$ROOT/target/cluster-keys"
-    [ -f "$keys/key.p12" ] && return
+# One self-signed development keystore and one set of LTPA keys for every local node (server.xml's default
+# keystore location and password, Liberty's default LTPA password), made once: a node that has to make its
+# own spends seconds of CPU of its start on them.
+dev_keys() {
+    local keys="$ROOT/target/cluster-keys" made
     mkdir -p "$keys"
-    local made; made="$(mktemp "$keys/key.XXXXXX")"; rm -f "$made"
-    "$(java_home)/bin/keytool" -genkeypair -keystore "$made" -storetype PKCS12 -storepass development-only \
-        -alias default -keyalg RSA -keysize 2048 -dname "CN=localhost, OU=massive-sse local cluster" -validity 3650 \
-        -ext "SAN=dns:localhost,ip:127.0.0.1" >/dev/null 2>&1
-    mv -n "$made" "$keys/key.p12"; rm -f "$made"
+    if [ ! -f "$keys/key.p12" ]; then
+        made="$(mktemp -u "$keys/key.XXXXXX")"
+        "$(java_home)/bin/keytool" -genkeypair -keystore "$made" -storetype PKCS12 -storepass development-only \
+            -alias default -keyalg RSA -keysize 2048 -dname "CN=localhost, OU=massive-sse local cluster" -validity 3650 \
+            -ext "SAN=dns:localhost,ip:127.0.0.1" >/dev/null 2>&1
+        mv -n "$made" "$keys/key.p12"; rm -f "$made"
+    fi
+    if [ ! -f "$keys/ltpa.keys" ]; then
+        made="$(mktemp -u "$keys/ltpa.XXXXXX")"
+        JAVA_HOME="$(java_home)" "$WLP/bin/securityUtility" createLTPAKeys --password=WebAS --file="$made" >/dev/null
+        mv -n "$made" "$keys/ltpa.keys"; rm -f "$made"
+    fi
 }
 
 node_up() { # port log -> 0 once the app and its topic MDB are active
@@ -93,7 +100,7 @@ start() {
     export SSE_RATE_SUBSCRIBE_PER_SECOND="${SSE_RATE_SUBSCRIBE_PER_SECOND:-0}"
     export SSE_RATE_PUBLISH_PER_SECOND="${SSE_RATE_PUBLISH_PER_SECOND:-0}"
     build
-    dev_keystore
+    dev_keys
     scripts/broker.sh start
     local jh; jh="$(java_home)"
     mkdir -p "$WLP_USER_DIR"
@@ -106,7 +113,7 @@ start() {
         mkdir -p "$dir/dropins" "$dir/configDropins/overrides"
         cp src/main/liberty/config/server.xml src/main/liberty/config/jvm.options "$dir/"
         cp target/massive-sse-service.war "$dir/dropins/"
-        mkdir -p "$dir/resources/security" && cp target/cluster-keys/key.p12 "$dir/resources/security/"
+        mkdir -p "$dir/resources/security" && cp target/cluster-keys/key.p12 target/cluster-keys/ltpa.keys "$dir/resources/security/"
         cat > "$dir/server.env" <<ENV
 JAVA_HOME=$jh
 HTTP_PORT=$port

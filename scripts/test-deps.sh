@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the integration tests drive besides Liberty and Artemis (which Maven fetches):
-# Debian's nginx (NginxIT: the load balancer config of docker/) and Chromium with its driver
+# unzip (lays out the Liberty runtime), Debian's nginx (NginxIT: the load balancer config of docker/) and Chromium with its driver
 # (BrowserIT: the demo page in a real browser). Does nothing when they are already there.
 set -euo pipefail
 missing=()
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
