@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ResourceLock(SharedClusters.TWO_NODES)
 @ResourceLock(LocalNginx.LOCK)
-@Order(11)
+@Order(9)
 class BrowserIT {
 
     private static LocalCluster cluster;

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * relay survives a broker restart.
  */
 @ResourceLock(SharedClusters.THREE_NODES)
-@Order(1)
+@Order(2)
 class ClusterIT {
 
     private static LocalCluster cluster;

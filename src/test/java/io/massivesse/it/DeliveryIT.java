@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * might never fill within 2,000 events.
  */
 @ResourceLock(SharedClusters.TWO_NODES)
-@Order(2)
+@Order(1)
 class DeliveryIT {
 
     private static LocalCluster cluster;

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * management port is not limited; a bystander stream keeps receiving throughout. Loopback is the trusted
  * proxy here, so X-Forwarded-For gives each test a client address of its own.
  */
-@Order(13)
+@Order(12)
 class LimitsIT {
 
     private static final int RATE = 2;

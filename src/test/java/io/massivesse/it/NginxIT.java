@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ResourceLock(SharedClusters.TWO_NODES)
 @ResourceLock(LocalNginx.LOCK)
-@Order(10)
+@Order(8)
 class NginxIT {
 
     private static LocalNginx nginx;

@@ -19,15 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Subscribe and publish against a real Liberty node over real sockets (one node of a shared cluster, local publisher). */
-@ResourceLock(SharedClusters.THREE_NODES)
-@Order(8)
+@ResourceLock(SharedClusters.TWO_NODES)
+@Order(10)
 class PushIT {
 
     private static LocalCluster cluster;
 
     @BeforeAll
     static void start() {
-        cluster = SharedClusters.threeNodes();
+        cluster = SharedClusters.twoNodes();
     }
 
     private URI uri(String path) {

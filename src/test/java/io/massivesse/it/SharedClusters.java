@@ -12,9 +12,9 @@ package io.massivesse.it;
  */
 public final class SharedClusters {
 
-    /** Lock of the three-node cluster: ClusterIT, PresenceIT, TopicsIT, PushIT, WriterParityIT. */
+    /** Lock of the three-node cluster: ClusterIT, PresenceIT. */
     public static final String THREE_NODES = "shared cluster of three nodes";
-    /** Lock of the two-node cluster: NginxIT, BrowserIT, DeliveryIT. */
+    /** Lock of the two-node cluster: DeliveryIT, TopicsIT, NginxIT, BrowserIT, PushIT, WriterParityIT. */
     public static final String TWO_NODES = "shared cluster of two nodes";
 
     /** Presence timings short enough for PresenceIT (grace 2 s, a node missing three 1 s announcements is down). */

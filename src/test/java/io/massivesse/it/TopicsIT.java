@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Topics across two nodes and a broker started by scripts/cluster.sh: exact and prefix subscriptions,
  * publishing by REST and by JMS, server-side subscription changes, replay, and the errors.
  */
-@ResourceLock(SharedClusters.THREE_NODES)
+@ResourceLock(SharedClusters.TWO_NODES)
 @Order(7)
 class TopicsIT {
 
@@ -41,7 +41,7 @@ class TopicsIT {
 
     @BeforeAll
     static void start() {
-        cluster = SharedClusters.threeNodes();
+        cluster = SharedClusters.twoNodes();
     }
 
     private static URI at(int node, String path) {

@@ -23,8 +23,8 @@ import static org.awaitility.Awaitility.await;
  * default writer ({@code SSE_WRITER=frames}) and one with the JAX-RS sink writer, and a real
  * WHATWG EventSource (headless Chromium) must read each payload back as it was published.
  */
-@ResourceLock(SharedClusters.THREE_NODES)
-@Order(9)
+@ResourceLock(SharedClusters.TWO_NODES)
+@Order(11)
 class WriterParityIT {
 
     /** The default writer runs on the shared cluster, whose messages may have the default 64 KiB. */
@@ -57,7 +57,7 @@ class WriterParityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        frames = SharedClusters.threeNodes();
+        frames = SharedClusters.twoNodes();
         SINK.start(1);
         browser = HeadlessChromium.start("writer-parity-it");
     }
