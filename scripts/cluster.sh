@@ -114,6 +114,14 @@ start() {
         cp src/main/liberty/config/server.xml src/main/liberty/config/jvm.options "$dir/"
         cp target/massive-sse-service.war "$dir/dropins/"
         mkdir -p "$dir/resources/security" && cp target/cluster-keys/key.p12 target/cluster-keys/ltpa.keys "$dir/resources/security/"
+        # Nobody edits a local node's files while it runs (a new start copies them afresh): Liberty need not look
+        # for changes twice a second, which is half of what an idle node spends.
+        cat > "$dir/configDropins/overrides/local-cluster.xml" <<'XML'
+<server>
+    <config updateTrigger="mbean"/>
+    <applicationMonitor updateTrigger="mbean"/>
+</server>
+XML
         cat > "$dir/server.env" <<ENV
 JAVA_HOME=$jh
 HTTP_PORT=$port

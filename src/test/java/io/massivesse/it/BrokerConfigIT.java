@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * and the service names moved to a local directory and loopback ports. The backup must announce
  * itself, take over when the primary dies, and keep what a client sent persistently.
  */
-@Order(13)
+@Order(14)
 class BrokerConfigIT {
 
     private static final int PRIMARY_PORT = 61786;

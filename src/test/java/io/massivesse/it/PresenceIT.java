@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ResourceLock(SharedClusters.THREE_NODES)
-@Order(14)
+@Order(13)
 class PresenceIT {
 
     private static final int GRACE_SECONDS = SharedClusters.PRESENCE_GRACE_SECONDS;
