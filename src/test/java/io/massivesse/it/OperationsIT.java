@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -65,10 +64,6 @@ class OperationsIT {
         return URI.create(CLUSTER.management(1) + path);
     }
 
-    private static String user(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static JsonObject check(HttpResponse<String> health) {
         return json(health).getJsonArray("checks").getJsonObject(0);
     }
@@ -102,10 +97,10 @@ class OperationsIT {
         String padding = "p".repeat(16_000);
         List<SseClient> readers = new ArrayList<>();
         List<String> ids = new ArrayList<>();
-        String stalledUser = user("ops-stalled");
+        String stalledUser = Unique.name("ops-stalled");
         try (Socket stalled = StalledClient.open(CLUSTER.node(1), stalledUser)) {
             for (int i = 0; i < 3; i++) {
-                readers.add(SseClient.connected(at("/sse/connect/" + user("ops-reader"))));
+                readers.add(SseClient.connected(at("/sse/connect/" + Unique.name("ops-reader"))));
             }
             await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
                     assertThat(Metrics.read(management("/metrics?scope=application")).value("sse_connections_active"))
@@ -161,9 +156,9 @@ class OperationsIT {
         List<SseClient> five = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                five.add(SseClient.connected(at("/sse/connect/" + user("cap"))));
+                five.add(SseClient.connected(at("/sse/connect/" + Unique.name("cap"))));
             }
-            try (SseClient sixth = SseClient.connect(at("/sse/connect/" + user("cap")))) {
+            try (SseClient sixth = SseClient.connect(at("/sse/connect/" + Unique.name("cap")))) {
                 assertThat(sixth.status()).isEqualTo(503);
                 assertThat(sixth.header("Retry-After")).isNotBlank();
                 assertThat(sixth.header("Content-Type")).startsWith("application/json");
@@ -188,12 +183,12 @@ class OperationsIT {
         awaitNoConnections();
         assertThat(get(management("/health/ready")).statusCode()).isEqualTo(200);
         assertThat(get(management("/metrics")).body()).contains("sse_connections_active");
-        try (SseClient listener = SseClient.connected(at("/sse/connect/" + user("mgmt")))) {
+        try (SseClient listener = SseClient.connected(at("/sse/connect/" + Unique.name("mgmt")))) {
             assertThat(postJson(management("/sse/broadcast"), "{\"data\":\"via management\",\"event\":\"mgmt\"}").statusCode())
                     .isEqualTo(202);
             assertThat(listener.awaitEvent("mgmt").data()).isEqualTo("via management");
         }
-        HttpResponse<String> refused = get(management("/sse/connect/" + user("mgmt")));
+        HttpResponse<String> refused = get(management("/sse/connect/" + Unique.name("mgmt")));
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(json(refused).getString("error")).contains("public HTTP port");
     }
@@ -234,8 +229,8 @@ class OperationsIT {
     @Test
     void stoppingTheNodeSaysGoodbyeWithASpreadRetryEndsStreamsAndExits() {
         long pid = CLUSTER.pid(1);
-        SseClient a = SseClient.connected(at("/sse/connect/" + user("bye")));
-        SseClient b = SseClient.connected(at("/sse/connect/" + user("bye")));
+        SseClient a = SseClient.connected(at("/sse/connect/" + Unique.name("bye")));
+        SseClient b = SseClient.connected(at("/sse/connect/" + Unique.name("bye")));
         try {
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> CLUSTER.stopNode(1));
             for (SseClient client : List.of(a, b)) {

@@ -94,10 +94,6 @@ class PresenceIT {
         }
     }
 
-    private static String user(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static JsonObject presenceOf(int node, String user) {
         HttpResponse<String> response = get(URI.create(cluster.node(node) + "/sse/presence/" + user));
         assertThat(response.statusCode()).isEqualTo(200);
@@ -123,7 +119,7 @@ class PresenceIT {
     @Test
     @Order(1)
     void aUserOnNode3IsOnlineForAQueryOnNode1AndOfflineAfterTheGrace() {
-        String alice = user("alice");
+        String alice = Unique.name("alice");
         SseClient client = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + alice + "?topic=orders/42"));
         JsonObject answer = presenceOf(1, alice);
         assertThat(answer.getBoolean("online")).isTrue();
@@ -156,7 +152,7 @@ class PresenceIT {
     @Test
     @Order(2)
     void aUserBackOnAnotherNodeWithinTheGraceProducesNoOfflineOrOnline() throws InterruptedException {
-        String bob = user("bob");
+        String bob = Unique.name("bob");
         SseClient first = SseClient.connected(URI.create(cluster.node(1) + "/sse/connect/" + bob));
         awaitChange(bob, "online");
         first.close();
@@ -174,12 +170,12 @@ class PresenceIT {
     @Order(3)
     void aTopicsSubscribersAreCountedExactlyAcrossNodes() {
         String room = "rooms/" + UUID.randomUUID().toString().substring(0, 8);
-        String[] users = {user("u1"), user("u2"), user("u3"), user("u4")};
+        String[] users = {Unique.name("u1"), Unique.name("u2"), Unique.name("u3"), Unique.name("u4")};
         try (SseClient a = SseClient.connected(URI.create(cluster.node(1) + "/sse/connect/" + users[0] + "?topic=" + room + "/a"));
              SseClient b = SseClient.connected(URI.create(cluster.node(1) + "/sse/connect/" + users[1] + "?topic=" + room + "/*"));
              SseClient c = SseClient.connected(URI.create(cluster.node(2) + "/sse/connect/" + users[2] + "?topic=" + room + "/a"));
              SseClient d = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + users[3] + "?topic=" + room + "/a"));
-             SseClient other = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + user("x") + "?topic=" + room + "/b"))) {
+             SseClient other = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + Unique.name("x") + "?topic=" + room + "/b"))) {
             JsonObject all = json(get(URI.create(cluster.node(2) + "/sse/presence?topic=" + room + "/a")));
             assertThat(all.getInt("subscribers")).isEqualTo(4);
             assertThat(all.getJsonArray("users")).extracting(v -> ((jakarta.json.JsonString) v).getString())
@@ -209,8 +205,8 @@ class PresenceIT {
     @Test
     @Order(4)
     void aGracefullyStoppedNodesUsersBackElsewhereInTimeAreNeverOfflineAndTheRestAre() throws InterruptedException {
-        String dave = user("dave");
-        String erin = user("erin");
+        String dave = Unique.name("dave");
+        String erin = Unique.name("erin");
         SseClient daveThere = SseClient.connected(URI.create(cluster.node(2) + "/sse/connect/" + dave));
         SseClient erinThere = SseClient.connected(URI.create(cluster.node(2) + "/sse/connect/" + erin));
         awaitChange(dave, "online");
@@ -240,7 +236,7 @@ class PresenceIT {
     @Test
     @Order(5)
     void aKilledNodeIsAnnouncedDownOnceAndQueriesStopWaitingForIt() {
-        String carol = user("carol");
+        String carol = Unique.name("carol");
         SseClient client = SseClient.connected(URI.create(cluster.node(3) + "/sse/connect/" + carol));
         awaitChange(carol, "online");
         Instant killed = Instant.now();

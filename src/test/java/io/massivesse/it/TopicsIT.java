@@ -48,11 +48,6 @@ class TopicsIT {
         return URI.create(cluster.node(node) + path);
     }
 
-    /** Users are new in every run: the broker keeps durable state, and tests share the nodes. */
-    private static String user(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static SseClient listen(int node, String user, String... topics) {
         String query = topics.length == 0 ? "" : "?" + Arrays.stream(topics)
                 .map(t -> "topic=" + URLEncoder.encode(t, StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
@@ -71,10 +66,10 @@ class TopicsIT {
     @Test
     void aTopicEventCrossesNodesAndReachesExactlyItsSubscribers() {
         String topic = "orders/" + UUID.randomUUID();
-        try (SseClient exact = listen(1, user("exact"), topic);
-             SseClient prefix = listen(2, user("prefix"), "orders/*");
-             SseClient other = listen(2, user("other"), "orders/elsewhere");
-             SseClient none = listen(1, user("none"))) {
+        try (SseClient exact = listen(1, Unique.name("exact"), topic);
+             SseClient prefix = listen(2, Unique.name("prefix"), "orders/*");
+             SseClient other = listen(2, Unique.name("other"), "orders/elsewhere");
+             SseClient none = listen(1, Unique.name("none"))) {
             publishTo(1, topic, "{\"data\":\"shipped\",\"event\":\"order\"}");
             marker("after-order");
             for (SseClient client : List.of(exact, prefix, other, none)) {
@@ -89,7 +84,7 @@ class TopicsIT {
 
     @Test
     void theConnectedFrameListsTheTopics() {
-        try (SseClient client = listen(1, user("lists"), "orders/42", "tenants/acme/*")) {
+        try (SseClient client = listen(1, Unique.name("lists"), "orders/42", "tenants/acme/*")) {
             JsonObject connected = Json.createReader(new StringReader(client.awaitEvent("connected").data())).readObject();
             assertThat(connected.getJsonArray("topics").getValuesAs(JsonString::getString))
                     .containsExactly("orders/42", "tenants/acme/*");
@@ -99,7 +94,7 @@ class TopicsIT {
     @Test
     void aJmsMessageWithSseTopicArrives() throws Exception {
         String topic = "invoices/" + UUID.randomUUID();
-        try (SseClient listener = listen(2, user("jms"), "invoices/*");
+        try (SseClient listener = listen(2, Unique.name("jms"), "invoices/*");
              ActiveMQConnectionFactory factory = cluster.jmsClient();
              JMSContext context = factory.createContext()) {
             TextMessage message = context.createTextMessage("{\"invoice\":42}");
@@ -112,7 +107,7 @@ class TopicsIT {
 
     @Test
     void aServerSideChangeOnOneNodeReachesAConnectionOnAnother() {
-        String user = user("changed");
+        String user = Unique.name("changed");
         String topic = "news/" + UUID.randomUUID();
         String weather = Unique.name("weather");
         try (SseClient client = listen(2, user, weather)) {
@@ -132,7 +127,7 @@ class TopicsIT {
 
     @Test
     void aReconnectReplaysTheTopicsEventsInOrder() {
-        String user = user("resume");
+        String user = Unique.name("resume");
         String topic = "tickets/" + UUID.randomUUID();
         String lastSeen;
         try (SseClient first = listen(1, user, topic)) {
@@ -155,13 +150,13 @@ class TopicsIT {
     void badTopicsGetJsonErrorsAndAnEventForNobodyIsAccepted() {
         assertError(postJson(at(1, "/sse/topics/orders/*"), "{\"data\":\"x\"}"), 400, "is a prefix");
         assertError(postJson(at(1, "/sse/topics/orders//42"), "{\"data\":\"x\"}"), 400, "not a topic name");
-        assertError(get(at(1, "/sse/connect/" + user("bad") + "?topic=a%20b")), 400, "neither a topic name");
+        assertError(get(at(1, "/sse/connect/" + Unique.name("bad") + "?topic=a%20b")), 400, "neither a topic name");
         int limit = SharedClusters.MAX_TOPICS_PER_CONNECTION;
         String oneTooMany = IntStream.range(0, limit + 1).mapToObj(i -> "topic=t" + i).collect(Collectors.joining("&"));
-        assertError(get(at(1, "/sse/connect/" + user("many") + "?" + oneTooMany)), 400, "at most " + limit);
-        assertError(postJson(at(1, "/sse/subscriptions/" + user("x")), "{}"), 400, "nothing to change");
-        assertError(postJson(at(1, "/sse/subscriptions/" + user("x")), "{\"add\":\"one\"}"), 400, "must be an array");
-        assertError(postJson(at(1, "/sse/subscriptions/" + user("x")), "{\"add\":[\"ok\",\"not ok\"]}"), 400, "not ok");
+        assertError(get(at(1, "/sse/connect/" + Unique.name("many") + "?" + oneTooMany)), 400, "at most " + limit);
+        assertError(postJson(at(1, "/sse/subscriptions/" + Unique.name("x")), "{}"), 400, "nothing to change");
+        assertError(postJson(at(1, "/sse/subscriptions/" + Unique.name("x")), "{\"add\":\"one\"}"), 400, "must be an array");
+        assertError(postJson(at(1, "/sse/subscriptions/" + Unique.name("x")), "{\"add\":[\"ok\",\"not ok\"]}"), 400, "not ok");
         assertError(postJson(at(1, "/sse/subscriptions/..%2Fetc"), "{\"add\":[\"ok\"]}"), 400, "");
         assertThat(postJson(at(1, "/sse/topics/nobody/listens/here"), "{\"data\":\"into the void\"}").statusCode())
                 .isEqualTo(202);
@@ -169,7 +164,7 @@ class TopicsIT {
 
     @Test
     void theTopicMetricsCountTopicsAndPublishesByTarget() {
-        try (SseClient client = listen(1, user("metrics"), "metrics/a", "metrics/b/*")) {
+        try (SseClient client = listen(1, Unique.name("metrics"), "metrics/a", "metrics/b/*")) {
             publishTo(1, "metrics/a", "{\"data\":\"x\"}");
             String metrics = get(URI.create(cluster.management(1) + "/metrics?scope=application")).body();
             assertThat(metrics).containsPattern("sse_topics_active\\{[^}]*\\} [1-9]");
