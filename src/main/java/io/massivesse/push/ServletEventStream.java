@@ -24,6 +24,8 @@ final class ServletEventStream implements EventStream {
     private final HttpServletResponse response;
     private ServletOutputStream out;
     private volatile boolean closed;
+    /** Stops the watch for the client's close; nothing until the stream is watched. */
+    private volatile Runnable unwatch = () -> { };
 
     ServletEventStream(AsyncContext context, HttpServletResponse response) {
         this.context = context;
@@ -60,9 +62,19 @@ final class ServletEventStream implements EventStream {
         out.flush();
     }
 
+    /** Ends the stream when the client closes its connection, instead of at the next write. */
+    void watch(ClientCloseWatch watch, String protocol, Subscriber subscriber) {
+        unwatch = watch.watch(response, protocol, () -> subscriber.close(CloseReason.CLIENT_GONE));
+        if (closed) {
+            // The stream ended while the watch was being set up.
+            unwatch.run();
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        unwatch.run();
         try {
             context.complete();
         } catch (IllegalStateException alreadyDone) {

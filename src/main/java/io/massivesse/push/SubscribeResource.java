@@ -43,6 +43,9 @@ public class SubscribeResource {
     @Inject
     Hub hub;
 
+    @Inject
+    ClientCloseWatch closeWatch;
+
     /**
      * The request is suspended and never resumed: the hub's writer owns the response from
      * here on and completes it when the stream ends.
@@ -84,12 +87,13 @@ public class SubscribeResource {
             String lastEventId = validate(userId, lastEventIdHeader, lastEventIdQuery);
             Topics listening = topicsOf(topics, hub.settings().maxTopicsPerConnection());
             AsyncContext context = request.getAsyncContext();
-            // An event stream has no end the container should enforce; dead clients are found by the heartbeat.
+            // An event stream has no end the container should enforce: a client's close is watched for, a vanished client found by the heartbeat.
             context.setTimeout(0);
             // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
             ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
             Subscriber subscriber = hub.subscribe(userId, stream, lastEventId, listening, streamEndsAt(request));
             context.addListener(stream.listenerFor(subscriber));
+            stream.watch(closeWatch, request.getProtocol(), subscriber);
         } catch (ApiException | SubscribeRefusedException refused) {
             // Through the exception mappers, as every other refusal goes: the same JSON answer.
             async.resume(refused);

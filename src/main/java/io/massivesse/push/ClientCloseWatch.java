@@ -1,0 +1,202 @@
+package io.massivesse.push;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
+
+/**
+ * Notices at once when a client closes (FIN) or resets (RST) the socket of its event stream. Liberty posts no
+ * read on a connection whose response is still being written, so without this a closed client is found only by
+ * the next write to it (up to a heartbeat interval later). One selector thread keeps a read interest on every
+ * stream's socket, as nginx and Netty do, and ends the stream when the socket reads end-of-file or fails.
+ *
+ * <p>The socket is reached through Liberty's connection objects by field name (Liberty has no API for it).
+ * When that path is not there (another Liberty version, another writer), streams are watched by the heartbeat
+ * only, and one warning says so. Only HTTP/1.x connections are watched: an HTTP/2 socket carries other streams.
+ */
+@ApplicationScoped
+public class ClientCloseWatch {
+
+    private static final Logger LOG = Logger.getLogger(ClientCloseWatch.class.getName());
+    /** Liberty 26's way from the servlet response to the socket: response, its connection, its TCP link, the channel. */
+    private static final String[] PATH = {"_response", "tcc", "socketIOChannel", "channel"};
+    /**
+     * How long a select waits at most: a socket Liberty closes is released only when every selector it is
+     * registered with has selected again, so this bounds how long a closed socket's descriptor outlives it.
+     */
+    private static final long SELECT_MILLIS = 100;
+    private static final Runnable NOTHING = () -> { };
+
+    private volatile Selector selector;
+    private Thread thread;
+    private volatile boolean unavailable;
+    /** Found on the first stream and kept: the classes on the path are the same for every connection. */
+    private volatile List<Field> fields;
+    /** Only the selector thread reads: the bytes (end of file, or bytes a stream's client should not send) are dropped. */
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(64);
+
+    @PostConstruct
+    void start() {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            warn("no selector: " + e.getMessage());
+            return;
+        }
+        thread = new Thread(this::run, "sse-client-close");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        Selector open = selector;
+        selector = null;
+        if (open != null) {
+            open.wakeup();
+            try {
+                thread.join(1000);
+                open.close();
+            } catch (IOException | InterruptedException e) {
+                LOG.log(Level.FINE, "closing the selector", e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code onClose} (once, on the watch's thread) when the client closes or resets the connection of this
+     * HTTP/1.x response. Returns what stops the watch (call it when the stream ends for another reason); the
+     * watch stops by itself when the socket closes.
+     */
+    public Runnable watch(ServletResponse response, String protocol, Runnable onClose) {
+        Selector open = selector;
+        if (open == null || unavailable || protocol == null || !protocol.startsWith("HTTP/1")) {
+            return NOTHING;
+        }
+        SocketChannel channel = channelOf(response);
+        if (channel == null) {
+            return NOTHING;
+        }
+        try {
+            SelectionKey key = channel.register(open, SelectionKey.OP_READ, onClose);
+            return key::cancel;
+        } catch (ClosedChannelException gone) {
+            onClose.run();
+        } catch (IllegalBlockingModeException | IllegalArgumentException | CancelledKeyException e) {
+            warn("the socket cannot be watched: " + e);
+        } catch (RuntimeException e) {
+            // ClosedSelectorException while the application stops: the drain ends the stream.
+            LOG.log(Level.FINE, "not watched", e);
+        }
+        return NOTHING;
+    }
+
+    private void run() {
+        Selector open;
+        while ((open = selector) != null) {
+            try {
+                open.select(this::ready, SELECT_MILLIS);
+            } catch (IOException | RuntimeException e) {
+                if (selector != null) {
+                    LOG.log(Level.WARNING, "watching for closed clients failed once", e);
+                }
+            }
+        }
+    }
+
+    /** The socket is readable: end of file or an error is the client gone; data (a client should send none) stops the watch. */
+    private void ready(SelectionKey key) {
+        int read;
+        try {
+            scratch.clear();
+            read = ((SocketChannel) key.channel()).read(scratch);
+        } catch (IOException | RuntimeException e) {
+            read = -1;
+        }
+        if (read == 0) {
+            return;
+        }
+        key.cancel();
+        if (read < 0) {
+            try {
+                ((Runnable) key.attachment()).run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "ending a closed client's stream failed", e);
+            }
+        }
+    }
+
+    private SocketChannel channelOf(ServletResponse response) {
+        ServletResponse unwrapped = response;
+        while (unwrapped instanceof ServletResponseWrapper wrapper) {
+            unwrapped = wrapper.getResponse();
+        }
+        try {
+            List<Field> path = fields;
+            if (path == null) {
+                path = fieldsFrom(unwrapped);
+                fields = path;
+            }
+            Object step = unwrapped;
+            for (Field field : path) {
+                step = field.get(step);
+            }
+            if (step instanceof SocketChannel channel) {
+                return channel;
+            }
+            warn("the connection's socket is " + (step == null ? "missing" : step.getClass().getName()));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            warn("the connection's socket was not found (" + e + ")");
+        }
+        return null;
+    }
+
+    private static List<Field> fieldsFrom(Object start) throws NoSuchFieldException, IllegalAccessException {
+        List<Field> path = new ArrayList<>();
+        Object step = start;
+        for (String name : PATH) {
+            Field field = declared(step.getClass(), name);
+            field.setAccessible(true);
+            path.add(field);
+            step = field.get(step);
+            if (step == null) {
+                throw new NoSuchFieldException(name + " is null");
+            }
+        }
+        return path;
+    }
+
+    private static Field declared(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                if (field.getName().equals(name)) {
+                    return field;
+                }
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    private void warn(String why) {
+        if (!unavailable) {
+            unavailable = true;
+            LOG.warning("Closed clients are noticed at the next write to them (the heartbeat), not at once: " + why);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.massivesse.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.massivesse.it.Http.get;
+import static io.massivesse.it.Http.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A client that closes its connection (FIN, as a closed tab does) or resets it (RST) is gone from the node at
+ * once, at the default heartbeat of 30 s: not counted active, out of the topic index, offline in presence, its
+ * socket released. Before the node watched for closes it stayed until the next heartbeat write, up to 45 s.
+ */
+@Order(15)
+class ClientCloseIT {
+
+    /** The default heartbeat: what the close must not wait for. */
+    private static final int HEARTBEAT_SECONDS = 30;
+    /** Far below the heartbeat, far above the milliseconds a close takes: room for a loaded machine. */
+    private static final Duration GONE_WITHIN = Duration.ofSeconds(5);
+    private static final LocalCluster CLUSTER = new LocalCluster(9430, 61736)
+            .with("SSE_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT_SECONDS));
+
+    @BeforeAll
+    static void start() {
+        CLUSTER.start(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        CLUSTER.stop();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"fin", "rst"})
+    void aClientThatClosesItsConnectionIsForgottenAtOnce(String how) throws IOException {
+        String user = Unique.name("closer-" + how);
+        String topic = Unique.name("closing") + "/42";
+        OperationsIT.Metrics before = metrics();
+        long filesBefore = openFiles();
+        try (Socket socket = subscribe(user, topic)) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(online(user)).isTrue();
+                assertThat(subscribers(topic)).isEqualTo(1);
+            });
+            assertThat(metrics().delta(before, "sse_connections_active")).isEqualTo(1);
+            if (how.equals("rst")) {
+                socket.setSoLinger(true, 0);
+            }
+        }
+        await().atMost(GONE_WITHIN).untilAsserted(() -> {
+            OperationsIT.Metrics after = metrics();
+            assertThat(after.delta(before, "sse_connections_active")).isZero();
+            assertThat(after.delta(before, "sse_topics_active")).isZero();
+            assertThat(after.delta(before, "sse_connections_closed_total", "reason=\"client_gone\"")).isEqualTo(1);
+            assertThat(online(user)).isFalse();
+            assertThat(subscribers(topic)).isZero();
+        });
+        // The socket's descriptor goes with it (a few of the node's own may come and go meanwhile).
+        await().atMost(GONE_WITHIN).untilAsserted(() -> assertThat(openFiles()).isLessThanOrEqualTo(filesBefore + 2));
+    }
+
+    /** A raw HTTP/1.1 subscriber, read until its connected frame: the test decides how its socket ends. */
+    private static Socket subscribe(String user, String topic) throws IOException {
+        URI node = CLUSTER.node(1);
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 5000);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(("GET /sse/connect/" + user + "?topic=" + topic + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        byte[] buffer = new byte[1024];
+        while (seen.indexOf("event: connected") < 0) {
+            int read = in.read(buffer);
+            assertThat(read).as("the stream ended before its connected frame: %s", seen).isPositive();
+            seen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+        }
+        return socket;
+    }
+
+    private static boolean online(String user) {
+        return json(get(CLUSTER.node(1).resolve("/sse/presence/" + user))).getBoolean("online");
+    }
+
+    private static int subscribers(String topic) {
+        JsonObject answer = json(get(CLUSTER.node(1).resolve("/sse/presence?topic=" + topic)));
+        return answer.getInt("subscribers");
+    }
+
+    private static OperationsIT.Metrics metrics() {
+        return OperationsIT.Metrics.read(CLUSTER.management(1).resolve("/metrics?scope=application"));
+    }
+
+    private static long openFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("/proc/" + CLUSTER.pid(1) + "/fd"))) {
+            return files.count();
+        }
+    }
+}
