@@ -57,10 +57,10 @@ sleep 5
 sample before
 read -r HEAP0 FILES0 <<<"$(awk '/^before/ {split($3,h,"="); split($4,f,"="); print h[2], f[2]}' "$SAMPLES")"
 # During: every five minutes (a full GC each) until the churn ends.
-START=$(date +%s)
+NEXT=$(( $(date +%s) + 300 ))
 while kill -0 "$LOAD" 2>/dev/null && ! grep -q "^churn done" "$LOG"; do
-    sleep 10
-    if [ $(( ($(date +%s) - START) % 300 )) -lt 10 ] && ! grep -q "^churn done" "$LOG"; then sample during; fi
+    sleep 5
+    if [ "$(date +%s)" -ge "$NEXT" ] && ! grep -q "^churn done" "$LOG"; then sample during; NEXT=$(( NEXT + 300 )); fi
 done
 while kill -0 "$LOAD" 2>/dev/null && ! grep -q "^checks done" "$LOG"; do sleep 2; done
 sample after

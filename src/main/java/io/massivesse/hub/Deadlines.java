@@ -16,17 +16,20 @@ final class Deadlines {
 
     private final TreeMap<Long, Set<Subscriber>> bySecond = new TreeMap<>();
 
-    /** The subscriber's stream ends in the first tick at or after {@code endsAtMillis}. */
-    synchronized void add(Subscriber subscriber, long endsAtMillis) {
-        long second = -Math.floorDiv(-endsAtMillis, 1000);
-        subscriber.endsAtSecond = second;
-        bySecond.computeIfAbsent(second, due -> new HashSet<>()).add(subscriber);
+    /** The second a stream ending at {@code endsAtMillis} (epoch milliseconds, 0 for never) is due: the first tick at or after it. */
+    static long secondOf(long endsAtMillis) {
+        return endsAtMillis <= 0 ? 0 : -Math.floorDiv(-endsAtMillis, 1000);
+    }
+
+    /** Files the subscriber under its {@link Subscriber#endsAtSecond()}. */
+    synchronized void add(Subscriber subscriber) {
+        bySecond.computeIfAbsent(subscriber.endsAtSecond(), due -> new HashSet<>()).add(subscriber);
     }
 
     synchronized void remove(Subscriber subscriber) {
-        Set<Subscriber> due = bySecond.get(subscriber.endsAtSecond);
+        Set<Subscriber> due = bySecond.get(subscriber.endsAtSecond());
         if (due != null && due.remove(subscriber) && due.isEmpty()) {
-            bySecond.remove(subscriber.endsAtSecond);
+            bySecond.remove(subscriber.endsAtSecond());
         }
     }
 

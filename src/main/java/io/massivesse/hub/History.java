@@ -40,7 +40,6 @@ final class History {
         String id = update.id();
         Entry entry = new Entry(nextSeq++, id, update.userId(), update.topic(), frame);
         entries.addLast(entry);
-        // A publisher's own id may repeat (a new event reusing an old key): the newest one is the one to resume from.
         seqById.put(id, entry.seq());
         bytes += frame.length;
         while (entries.size() > maxEvents || (bytes > maxBytes && entries.size() > 1)) {
@@ -48,11 +47,6 @@ final class History {
             bytes -= oldest.frame().length;
             seqById.remove(oldest.id(), oldest.seq());
         }
-    }
-
-    /** Whether an event with this id is in the window: the broker handing an event over again after a failover. */
-    boolean contains(String id) {
-        return seqById.containsKey(id);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -46,6 +47,8 @@ public class Hub {
     private final AtomicLong serials = new AtomicLong();
     /** Guarded by {@link #dispatch}. */
     private final History history;
+    /** Guarded by {@link #dispatch}: ids fanned out lately, whatever the replay window keeps. */
+    private final RecentIds delivered = new RecentIds(RecentIds.DEFAULT_SIZE);
     /** Guarded by {@link #dispatch}. */
     private final TopicIndex topics = new TopicIndex();
     /** {@link TopicIndex#activeTopics()} as of the last change, for metrics read without the lock. */
@@ -60,6 +63,7 @@ public class Hub {
     /** When the event being fanned out now started, or 0 when none is: a stuck dispatch fails liveness. */
     private volatile long dispatchSinceNanos;
     private volatile ConnectionWatcher watcher = ConnectionWatcher.NONE;
+    private volatile Seam seam = Seam.NONE;
 
     public Hub(HubSettings settings, HubMetrics metrics) {
         this(settings, WriterThreads.create(), metrics);
@@ -111,34 +115,49 @@ public class Hub {
      */
     public Subscriber subscribe(String userId, EventStream stream, String lastEventId, Topics topics, long endsAtMillis) {
         admit();
-        Subscriber subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
-                writers, this::unregister, metrics);
+        Subscriber subscriber;
         Subscriber[] displaced;
         dispatch.lock();
         try {
+            subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
+                    writers, this::unregister, metrics, Deadlines.secondOf(endsAtMillis));
             // Queued before the subscriber becomes visible to deliver(): connected, replay, then live events.
             subscriber.prime(firstFrames(subscriber, lastEventId));
             displaced = register(subscriber);
+        } catch (RuntimeException | Error notRegistered) {
+            // Nothing holds the slot admit() took: give it back, whatever went wrong.
+            active.decrementAndGet();
+            dispatch.unlock();
+            throw notRegistered;
+        }
+        try {
+            // Visible now: a close from another thread (a replace elsewhere, a drain) waits for this lock and
+            // then removes what is added here, so nothing is added after the connection has been forgotten.
+            seam.reached(Seam.REGISTERED);
             if (!topics.isEmpty()) {
                 this.topics.add(subscriber, topics);
                 activeTopics = this.topics.activeTopics();
             }
-            if (endsAtMillis > 0) {
-                deadlines.add(subscriber, endsAtMillis);
+            if (subscriber.endsAtSecond() != 0) {
+                deadlines.add(subscriber);
             }
-        } catch (SubscribeRefusedException refused) {
-            active.decrementAndGet();
-            throw refused;
         } finally {
             dispatch.unlock();
         }
-        metrics.connectionOpened();
-        CONNECTIONS.logp(Level.INFO, SOURCE, "subscribe", () -> "connect " + subscriber + " active=" + active.get()
-                + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
-        subscriber.start();
-        watcher.opened(subscriber);
-        for (Subscriber old : displaced) {
-            old.closeAfter(SseFrames.replaced(userId), CloseReason.REPLACED);
+        try {
+            metrics.connectionOpened();
+            CONNECTIONS.logp(Level.INFO, SOURCE, "subscribe", () -> "connect " + subscriber + " active=" + active.get()
+                    + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
+            subscriber.start();
+            watcher.opened(subscriber);
+        } catch (RuntimeException | Error failed) {
+            // The caller gets no stream: end it, which gives its slot and everything it holds back.
+            subscriber.close(CloseReason.CLIENT_GONE);
+            throw failed;
+        } finally {
+            for (Subscriber old : displaced) {
+                old.closeAfter(SseFrames.replaced(userId), CloseReason.REPLACED);
+            }
         }
         return subscriber;
     }
@@ -217,7 +236,7 @@ public class Hub {
             long lagMillis = System.currentTimeMillis() - update.publishedAt();
             // The broker redelivers what it could not see acknowledged (a consumer's failover): the broker
             // already drops repeated ids from publishers, so an id seen again here is such a redelivery.
-            if (history.contains(update.id())) {
+            if (!delivered.add(update.id())) {
                 metrics.eventRedelivered();
                 return REDELIVERED;
             }
@@ -252,6 +271,8 @@ public class Hub {
                 if (subscriber.isClosed()) {
                     continue;
                 }
+                // A close from here on waits for this lock before it removes the connection's topics.
+                seam.reached(Seam.TOPICS_CHECKED);
                 Topics before = subscriber.topics();
                 Topics after = before.changed(added, removed, settings.maxTopicsPerConnection());
                 topics.remove(subscriber, before);
@@ -368,32 +389,36 @@ public class Hub {
         return since == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
     }
 
-    /** Called once per subscriber, when it closes; a replaced one has already left the map. */
+    /**
+     * Called once per subscriber, when it closes (a replaced one has already left the map). Under the dispatch
+     * lock, as everything that adds to the registry, the topic index and the deadlines is: whatever order a
+     * close and a subscribe or topic change run in, the close removes what they added.
+     */
     private void unregister(Subscriber subscriber, CloseReason reason) {
-        byUser.computeIfPresent(subscriber.userId(), (user, current) -> {
-            int index = Arrays.asList(current).indexOf(subscriber);
-            if (index < 0) {
-                return current;
+        dispatch.lock();
+        try {
+            byUser.computeIfPresent(subscriber.userId(), (user, current) -> {
+                int index = Arrays.asList(current).indexOf(subscriber);
+                if (index < 0) {
+                    return current;
+                }
+                if (current.length == 1) {
+                    return null;
+                }
+                Subscriber[] shrunk = new Subscriber[current.length - 1];
+                System.arraycopy(current, 0, shrunk, 0, index);
+                System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
+                return shrunk;
+            });
+            if (subscriber.endsAtSecond() != 0) {
+                deadlines.remove(subscriber);
             }
-            if (current.length == 1) {
-                return null;
-            }
-            Subscriber[] shrunk = new Subscriber[current.length - 1];
-            System.arraycopy(current, 0, shrunk, 0, index);
-            System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
-            return shrunk;
-        });
-        if (subscriber.endsAtSecond != 0) {
-            deadlines.remove(subscriber);
-        }
-        if (!subscriber.topics().isEmpty()) {
-            dispatch.lock();
-            try {
+            if (!subscriber.topics().isEmpty()) {
                 topics.remove(subscriber, subscriber.topics());
                 activeTopics = topics.activeTopics();
-            } finally {
-                dispatch.unlock();
             }
+        } finally {
+            dispatch.unlock();
         }
         int now = active.decrementAndGet();
         metrics.connectionClosed(reason);
@@ -412,8 +437,13 @@ public class Hub {
         }
     }
 
+    /** Holds a test's thread at the hub's seams. */
+    void seam(Seam held) {
+        this.seam = held;
+    }
+
     /** Streams waiting for their end time (token expiry). */
-    int streamsWithDeadline() {
+    public int streamsWithDeadline() {
         return deadlines.size();
     }
 
@@ -425,15 +455,19 @@ public class Hub {
             long slowNanos = TimeUnit.SECONDS.toNanos(settings.slowConsumerSeconds());
             // Half an interval: a stream skipped now gets its next frame within 1.5 intervals at the latest.
             long quietNanos = TimeUnit.SECONDS.toNanos(settings.heartbeatSeconds()) / 2;
+            ConcurrentLinkedQueue<Subscriber> slow = new ConcurrentLinkedQueue<>();
             byUser.forEachValue(PARALLEL_THRESHOLD, subscribers -> {
                 for (Subscriber subscriber : subscribers) {
                     if (subscriber.fullLongerThan(slowNanos, now)) {
-                        subscriber.close(CloseReason.SLOW_CONSUMER);
+                        slow.add(subscriber);
                     } else {
                         subscriber.heartbeat(now, quietNanos);
                     }
                 }
             });
+            // Closed here, not in the walk: a close waits for the dispatch lock, and the walk's pool threads
+            // are the ones a fan-out holding that lock may be waiting for.
+            slow.forEach(subscriber -> subscriber.close(CloseReason.SLOW_CONSUMER));
         } catch (RuntimeException e) {
             // A failed tick must not cancel the schedule.
             LOG.log(Level.WARNING, "heartbeat tick failed", e);

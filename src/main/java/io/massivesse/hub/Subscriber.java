@@ -37,8 +37,8 @@ public final class Subscriber {
     private volatile Topics topics;
     /** The hub's number of the last topic event queued here, under its dispatch lock: one delivery per event. */
     long lastTopicEvent;
-    /** The second its stream must end (token expiry), 0 for none; kept by the hub's deadlines. */
-    long endsAtSecond;
+    /** The second its stream must end (token expiry), 0 for none; the hub's deadlines file it under this. */
+    private final long endsAtSecond;
 
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     /** The queue bound: the capacity, raised while a replay is being written so replayed events are never dropped. */
@@ -55,7 +55,7 @@ public final class Subscriber {
     private long lastTakenNanos = System.nanoTime();
 
     Subscriber(String userId, Topics topics, long serial, EventStream stream, int capacity, Executor writers,
-               BiConsumer<Subscriber, CloseReason> onClosed, HubMetrics metrics) {
+               BiConsumer<Subscriber, CloseReason> onClosed, HubMetrics metrics, long endsAtSecond) {
         this.userId = userId;
         this.topics = topics;
         this.serial = serial;
@@ -65,6 +65,11 @@ public final class Subscriber {
         this.onClosed = onClosed;
         this.metrics = metrics;
         this.limit = capacity;
+        this.endsAtSecond = endsAtSecond;
+    }
+
+    long endsAtSecond() {
+        return endsAtSecond;
     }
 
     public String userId() {

@@ -128,13 +128,22 @@ final class TopicIndex {
                     return users;
                 }
             }
-            node.subscribers.keySet().forEach(subscriber -> users.add(subscriber.userId()));
+            addOpen(node.subscribers, users);
             return users;
         }
         for (Map<Subscriber, Boolean> subscribers : matching(selector)) {
-            subscribers.keySet().forEach(subscriber -> users.add(subscriber.userId()));
+            addOpen(subscribers, users);
         }
         return users;
+    }
+
+    /** A connection that closed a moment ago is listed until its close takes the lock: it is not listening. */
+    private static void addOpen(Map<Subscriber, Boolean> subscribers, Set<String> users) {
+        subscribers.keySet().forEach(subscriber -> {
+            if (!subscriber.isClosed()) {
+                users.add(subscriber.userId());
+            }
+        });
     }
 
     /** Names and prefixes that at least one connection on this node listens to. */

@@ -68,6 +68,9 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, 
     void register() {
         registry.gauge(Metadata.builder().withName("sse.connections.active")
                 .withDescription("SSE connections open on this node").build(), hub, h -> h.get().activeConnections());
+        registry.gauge(Metadata.builder().withName("sse.connections.expiring")
+                .withDescription("SSE connections on this node that end when their token expires").build(),
+                hub, h -> h.get().streamsWithDeadline());
         opened = counter("sse.connections.opened", "SSE connections accepted by this node");
         for (CloseReason reason : CloseReason.values()) {
             closed.put(reason, counter("sse.connections.closed", "SSE connections ended, by reason",

@@ -18,7 +18,7 @@ class SubscriberTest {
     private static final byte[] EVENT = "data: e1\n\n".getBytes(StandardCharsets.UTF_8);
 
     private static Subscriber subscriber(RecordingStream stream, Executor writers) {
-        return new Subscriber("u", Topics.NONE, 1, stream, 10, writers, (s, reason) -> { }, HubMetrics.NONE);
+        return new Subscriber("u", Topics.NONE, 1, stream, 10, writers, (s, reason) -> { }, HubMetrics.NONE, 0);
     }
 
     @Test
