@@ -17,8 +17,11 @@ import java.util.logging.Logger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
+
+import io.massivesse.hub.Hub;
 
 /**
  * Notices at once when a client closes (FIN) or resets (RST) the socket of its event stream. Liberty posts no
@@ -43,6 +46,11 @@ public class ClientCloseWatch {
     private static final long SELECT_MILLIS = 100;
     private static final Runnable NOTHING = () -> { };
 
+    @Inject
+    Hub hub;
+
+    /** A client that vanishes without a FIN or reset: the kernel gives it up within the heartbeat, the socket errors. */
+    private DeadPeerTimeouts deadPeers;
     private volatile Selector selector;
     private Thread thread;
     private volatile boolean unavailable;
@@ -53,6 +61,8 @@ public class ClientCloseWatch {
 
     @PostConstruct
     void start() {
+        deadPeers = new DeadPeerTimeouts(hub.settings().heartbeatSeconds());
+        LOG.info("Closed clients are watched for; vanished ones: " + deadPeers);
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -95,6 +105,7 @@ public class ClientCloseWatch {
         }
         try {
             SelectionKey key = channel.register(open, SelectionKey.OP_READ, onClose);
+            deadPeers.apply(channel);
             return key::cancel;
         } catch (ClosedChannelException gone) {
             onClose.run();

@@ -3,6 +3,7 @@ package io.massivesse.relay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -77,16 +78,14 @@ public class ClusterAnnouncer implements ConnectionWatcher {
     private final ConcurrentLinkedQueue<OpenedConnection> pending = new ConcurrentLinkedQueue<>();
     private final List<PresenceChange> unsent = new ArrayList<>();
     private volatile Presence presence;
-    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
-    private ScheduledFuture<?> nodeAnnouncements;
+    private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
 
     @PostConstruct
     void start() {
         if (presenceEnabled) {
             track(new Presence(new PresenceSettings(hub.settings().nodeId(), graceSeconds * 1000,
                     hub.settings().retryMillis() + spreadMillis, nodeIntervalSeconds * 1000), System.currentTimeMillis()));
-            nodeAnnouncements = scheduler.scheduleWithFixedDelay(this::announceNode, 0, nodeIntervalSeconds, TimeUnit.SECONDS);
-            timers.add(nodeAnnouncements);
+            timers.add(scheduler.scheduleWithFixedDelay(this::announceNode, 0, nodeIntervalSeconds, TimeUnit.SECONDS));
         }
         hub.watch(this);
         timers.add(scheduler.scheduleWithFixedDelay(this::flush, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS));
@@ -127,8 +126,12 @@ public class ClusterAnnouncer implements ConnectionWatcher {
         }
     }
 
-    /** Sends what is pending: connections in batches of at most {@link #MAX_BATCH}, then what presence owes. */
-    void flush() {
+    /**
+     * Sends what is pending: connections in batches of at most {@link #MAX_BATCH}, then what presence owes. One
+     * flush at a time, and none beside {@link #leave()}: a timer's flush that drained changes before the stop
+     * must have published them before the stop's {@code node-down} goes out.
+     */
+    synchronized void flush() {
         while (!pending.isEmpty()) {
             List<OpenedConnection> batch = new ArrayList<>();
             OpenedConnection next;
@@ -203,10 +206,9 @@ public class ClusterAnnouncer implements ConnectionWatcher {
         if (tracking == null) {
             return;
         }
-        // A node that has left says no more that it is alive: the others would take it for down.
-        if (nodeAnnouncements != null) {
-            nodeAnnouncements.cancel(false);
-        }
+        // A node that has left says no more that it is alive (the others would take it for down), and no timer
+        // flushes after the hand-over: this call sends what is left, in order.
+        timers.forEach(timer -> timer.cancel(false));
         flush();
         presence = null;
         List<Presence.Departure> departures = tracking.stop(System.currentTimeMillis());
@@ -221,7 +223,7 @@ public class ClusterAnnouncer implements ConnectionWatcher {
 
     @PreDestroy
     void stop() {
-        timers.forEach(timer -> timer.cancel(false));
         leave();
+        timers.forEach(timer -> timer.cancel(false));
     }
 }

@@ -3,7 +3,10 @@ package io.massivesse.relay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -62,12 +65,26 @@ class ClusterAnnouncerTest {
         final List<List<PresenceChange>> presence = new CopyOnWriteArrayList<>();
         final List<List<String>> departures = new CopyOnWriteArrayList<>();
 
+        /** While set, the first departures sent wait here: a flush held in the middle of its sending. */
+        volatile CountDownLatch holdDepartures;
+        final CountDownLatch departuresHeld = new CountDownLatch(1);
+
         @Override
         public void announceDepartures(String nodeId, List<String> userIds) throws RelayUnavailableException {
             if (down) {
                 throw new RelayUnavailableException("broker down", null);
             }
             departures.add(List.copyOf(userIds));
+            CountDownLatch hold = holdDepartures;
+            if (hold != null) {
+                holdDepartures = null;
+                departuresHeld.countDown();
+                try {
+                    hold.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         @Override
@@ -191,5 +208,40 @@ class ClusterAnnouncerTest {
                     .endsWith(PresenceChange.Kind.OFFLINE);
         });
         assertThat(relay.departures).containsExactly(List.of("alice"));
+    }
+
+    @Test
+    void theNodeDownOfAStopGoesOutAfterTheChangesAFlushBesideItTook() throws Exception {
+        RecordingRelay relay = new RecordingRelay();
+        ClusterAnnouncer announcer = announcer(DuplicatePolicy.ALLOW, relay);
+        announcer.track(new Presence(new PresenceSettings("node-a", 0, 0, 2_000), System.currentTimeMillis()));
+        Subscriber alice = hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            announcer.flush();
+            assertThat(relay.presence.stream().flatMap(List::stream).map(PresenceChange::kind)).contains(PresenceChange.Kind.ONLINE);
+        });
+        alice.close(CloseReason.CLIENT_GONE);
+        // The timer's flush takes alice's offline and is held while it sends her departure.
+        CountDownLatch release = new CountDownLatch(1);
+        relay.holdDepartures = release;
+        CompletableFuture<Void> timer = CompletableFuture.runAsync(() -> Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> {
+                    announcer.flush();
+                    return relay.departuresHeld.getCount() == 0;
+                }));
+        assertThat(relay.departuresHeld.await(10, TimeUnit.SECONDS)).isTrue();
+        // The node stops meanwhile.
+        CompletableFuture<Void> leave = CompletableFuture.runAsync(announcer::leave);
+        try {
+            leave.get(300, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException waitsForTheFlush) {
+            // Expected: the leave waits for the flush in progress.
+        }
+        release.countDown();
+        timer.get(10, TimeUnit.SECONDS);
+        leave.get(10, TimeUnit.SECONDS);
+
+        assertThat(relay.presence.stream().flatMap(List::stream).map(PresenceChange::kind))
+                .endsWith(PresenceChange.Kind.OFFLINE, PresenceChange.Kind.NODE_DOWN);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +40,8 @@ import io.opentelemetry.api.trace.Span;
  */
 @ApplicationScoped
 public class JmsRelay implements Relay {
+
+    private static final Logger LOG = Logger.getLogger(JmsRelay.class.getName());
 
     @Resource(lookup = "jms/sseConnectionFactory")
     ConnectionFactory factory;
@@ -170,11 +173,9 @@ public class JmsRelay implements Relay {
                     if (reply == null) {
                         break;
                     }
-                    if (reply instanceof TextMessage text && text.getText() != null) {
-                        PresenceAnswer answer = JmsCodec.readAnswer(text.getText());
-                        if (waiting.remove(answer.node()) || !expected.contains(answer.node())) {
-                            answers.add(answer);
-                        }
+                    PresenceAnswer answer = answerIn(reply);
+                    if (answer != null && (waiting.remove(answer.node()) || !expected.contains(answer.node()))) {
+                        answers.add(answer);
                     }
                 }
             } finally {
@@ -185,6 +186,23 @@ public class JmsRelay implements Relay {
             throw new RelayUnavailableException("the message broker is unavailable", e);
         }
         return answers;
+    }
+
+    /**
+     * The answer a reply carries, or null for one that is not an answer (another version's format, a broken
+     * client on the queue): it is skipped, and a node that sends nothing else is listed as unreachable.
+     */
+    private static PresenceAnswer answerIn(Message reply) throws JMSException {
+        if (!(reply instanceof TextMessage text) || text.getText() == null) {
+            return null;
+        }
+        try {
+            return JmsCodec.readAnswer(text.getText());
+        } catch (RuntimeException malformed) {
+            LOG.warning("A presence answer that could not be read was skipped (" + malformed + "): "
+                    + text.getText().substring(0, Math.min(200, text.getText().length())));
+            return null;
+        }
     }
 
     /** Sends a node's answer to the temporary queue the question named. */

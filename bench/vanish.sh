@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# How long a node keeps a client that vanished without a FIN or a reset (docs/BENCHMARKS.md, "Vanished clients"):
+# one node at the default heartbeat (30 s); a subscriber connects, then every packet to its port is dropped on
+# loopback (tc, needs root or CAP_NET_ADMIN), as if its network had gone. Measured twice: a quiet stream (only
+# heartbeats), and a busy one (an event to the user every second after the vanish). Prints the seconds until the
+# node counted the connection gone. The filter is removed at the end, whatever happens. Bounded: 120 s per case.
+#   bench/vanish.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+command -v tc >/dev/null || { echo "needs tc (iproute2) and CAP_NET_ADMIN" >&2; exit 1; }
+JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
+BASE="${SSE_CLUSTER_BASE_PORT:-9080}"
+MGMT=$((BASE + 10))
+./mvnw -q -B -DskipTests package >&2
+export SSE_RATE_SUBSCRIBE_PER_SECOND=0 SSE_RATE_PUBLISH_PER_SECOND=0
+scripts/cluster.sh stop >/dev/null 2>&1 || true
+scripts/cluster.sh start 1
+CLIENT=""
+cleanup() {
+    tc qdisc del dev lo root 2>/dev/null || true
+    [ -n "$CLIENT" ] && kill "$CLIENT" 2>/dev/null || true
+    scripts/cluster.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+active() { curl -s "http://127.0.0.1:$MGMT/metrics?scope=application" | awk '/^sse_connections_active/ {print int($2)}'; }
+
+measure() { # case name, events every second (0/1)
+    local user="vanish-$1-$$" out port start now
+    out="$(mktemp)"
+    "$JAVA25/bin/java" bench/Vanish.java 127.0.0.1 "$BASE" "$user" 200 > "$out" &
+    CLIENT=$!
+    for _ in $(seq 1 100); do grep -q '^port' "$out" && break; sleep 0.2; done
+    port="$(awk '/^port/ {print $2}' "$out")"
+    [ -n "$port" ] || { echo "the subscriber did not connect" >&2; exit 1; }
+    local before; before="$(active)"
+    tc qdisc add dev lo root handle 1: prio
+    tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip dport "$port" 0xffff action drop
+    start=$(date +%s.%N)
+    while [ "$(active)" -ge "$before" ]; do
+        now=$(date +%s.%N)
+        if awk -v s="$start" -v n="$now" 'BEGIN {exit !(n - s > 120)}'; then echo "$1: still held after 120 s"; break; fi
+        [ "$2" = 1 ] && curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+            -d '{"data":"are you there"}' "http://127.0.0.1:$BASE/sse/send/$user"
+        sleep 1
+    done
+    now=$(date +%s.%N)
+    awk -v s="$start" -v n="$now" -v c="$1" 'BEGIN {printf "%s: gone after %.1f s\n", c, n - s}'
+    tc qdisc del dev lo root
+    kill "$CLIENT" 2>/dev/null || true; wait "$CLIENT" 2>/dev/null || true; CLIENT=""
+    rm -f "$out"
+}
+measure quiet 0
+measure busy 1
+grep -h "vanished ones" "target/cluster-$BASE/servers/node1/logs/messages.log" | tail -1 | sed 's/.*I //'
