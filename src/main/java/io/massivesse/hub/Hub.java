@@ -131,25 +131,27 @@ public class Hub {
             throw notRegistered;
         }
         try {
-            // Visible now: a close from another thread (a replace elsewhere, a drain) waits for this lock and
-            // then removes what is added here, so nothing is added after the connection has been forgotten.
-            seam.reached(Seam.REGISTERED);
-            if (!topics.isEmpty()) {
-                this.topics.add(subscriber, topics);
-                activeTopics = this.topics.activeTopics();
+            try {
+                // Visible now: a close from another thread (a replace elsewhere, a drain) waits for this lock and
+                // then removes what is added here, so nothing is added after the connection has been forgotten.
+                seam.reached(Seam.REGISTERED);
+                if (!topics.isEmpty()) {
+                    this.topics.add(subscriber, topics);
+                    activeTopics = this.topics.activeTopics();
+                }
+                if (subscriber.endsAtSecond() != 0) {
+                    deadlines.add(subscriber);
+                }
+                // Under the lock too: the watcher hears of the open before any close (a close's unregister waits
+                // for this lock), or presence would count a user whose connection ended before it was announced.
+                watcher.opened(subscriber);
+            } finally {
+                dispatch.unlock();
             }
-            if (subscriber.endsAtSecond() != 0) {
-                deadlines.add(subscriber);
-            }
-        } finally {
-            dispatch.unlock();
-        }
-        try {
             metrics.connectionOpened();
             CONNECTIONS.logp(Level.INFO, SOURCE, "subscribe", () -> "connect " + subscriber + " active=" + active.get()
                     + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
             subscriber.start();
-            watcher.opened(subscriber);
         } catch (RuntimeException | Error failed) {
             // The caller gets no stream: end it, which gives its slot and everything it holds back.
             subscriber.close(CloseReason.CLIENT_GONE);

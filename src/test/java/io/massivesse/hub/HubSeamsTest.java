@@ -177,7 +177,8 @@ class HubSeamsTest {
         assertThat(hub.listenersOf("news")).isEmpty();
         assertThat(hub.streamsWithDeadline()).isZero();
         assertThat(hub.activeConnections()).isZero();
-        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.closed);
+        // Nothing was sent on the stream: the caller answers with the error.
+        assertThat(stream.opened).isFalse();
         assertThat(hub.subscribe("dave", new RecordingStream(), null, Topics.NONE).isClosed()).isFalse();
     }
 
@@ -191,5 +192,43 @@ class HubSeamsTest {
         assertThat(hub.deliver(new Update("2", null, "second", null, 0))).isEqualTo(1);
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 3);
         assertThat(stream.events().subList(1, 3)).containsExactly("id: 1\ndata: first\n\n", "id: 2\ndata: second\n\n");
+    }
+
+    @Test
+    void theWatcherHearsOfAnOpenBeforeTheCloseOfAStreamThatEndsAtOnce() {
+        Hub hub = hub(100, 50, HubMetrics.NONE);
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        hub.watch(new ConnectionWatcher() {
+            @Override
+            public void opened(Subscriber subscriber) {
+                heard.add("opened");
+            }
+
+            @Override
+            public void closed(Subscriber subscriber, CloseReason reason) {
+                heard.add("closed");
+            }
+        });
+        // The client is gone before the response is committed: the stream ends during the subscribe.
+        EventStream gone = new EventStream() {
+            @Override
+            public void open() throws java.io.IOException {
+                throw new java.io.IOException("connection reset by peer");
+            }
+
+            @Override
+            public void write(List<byte[]> frames) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        hub.subscribe("frank", gone, null, Topics.NONE);
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> heard.size() == 2);
+        // Presence counts the user online on opened and offline on closed: the other order leaves her online for good.
+        assertThat(heard).containsExactly("opened", "closed");
+        assertThat(hub.activeConnections()).isZero();
     }
 }
