@@ -181,12 +181,16 @@ public final class Soak {
         double active = metric(metrics, "sse_connections_active");
         double topics = metric(metrics, "sse_topics_active");
         double expiring = metric(metrics, "sse_connections_expiring");
-        System.out.printf("RESULT active=%.0f topicsActive=%.0f expiring=%s%n", active, topics,
-                Double.isNaN(expiring) ? "n/a" : String.format("%.0f", expiring));
+        double presenceUsers = metric(metrics, "sse_presence_users");
+        System.out.printf("RESULT active=%.0f topicsActive=%.0f expiring=%s presenceUsers=%s%n", active, topics,
+                Double.isNaN(expiring) ? "n/a" : String.format("%.0f", expiring),
+                Double.isNaN(presenceUsers) ? "n/a" : String.format("%.0f", presenceUsers));
         check("active-equals-steady", active == steadyCount, "active " + active + " against " + steadyCount + " steady");
         check("topic-index-steady-only", topics == STEADY_TOPICS, "active topics " + topics + " against " + STEADY_TOPICS);
         check("deadlines-steady-only", Double.isNaN(expiring) || expiring == steadyCount * (jwtKey == null ? 0 : 1),
                 "streams with a deadline " + expiring);
+        check("presence-keeps-steady-only", Double.isNaN(presenceUsers) || presenceUsers == steadyCount,
+                "users presence keeps " + presenceUsers);
         int onlineChurners = 0;
         for (int u = 0; u < CHURN_USERS; u += 10) {
             if (get(node.resolve("/sse/presence/churn-" + u), publisherToken()).contains("\"online\":true")) {

@@ -109,6 +109,12 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, 
                     Presence presence = a.get().presence();
                     return presence == null ? 0 : presence.liveNodes().size();
                 });
+        registry.gauge(Metadata.builder().withName("sse.presence.users")
+                .withDescription("users this node's presence keeps: connected here, or within their grace (0 with presence off)").build(),
+                announcer, a -> {
+                    Presence presence = a.get().presence();
+                    return presence == null ? 0 : presence.trackedUsers();
+                });
         fanOut = timer("sse.fanout.duration", "time to queue one event for every matching connection on this node");
     }
 
