@@ -56,7 +56,7 @@ public class ClientCloseWatch {
     private volatile boolean unavailable;
     /** Found on the first stream and kept: the classes on the path are the same for every connection. */
     private volatile List<Field> fields;
-    /** Only the selector thread reads: the bytes (end of file, or bytes a stream's client should not send) are dropped. */
+    /** Only the selector thread reads, into this: what it reads is dropped. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64);
 
     @PostConstruct
@@ -131,7 +131,10 @@ public class ClientCloseWatch {
         }
     }
 
-    /** The socket is readable: end of file or an error is the client gone; data (a client should send none) stops the watch. */
+    /**
+     * The socket is readable: end of file or an error is the client gone. Bytes are dropped and the watch goes on:
+     * nothing a stream's client sends is read by anyone else (a TLS client's close_notify comes before its FIN).
+     */
     private void ready(SelectionKey key) {
         int read;
         try {
@@ -140,16 +143,14 @@ public class ClientCloseWatch {
         } catch (IOException | RuntimeException e) {
             read = -1;
         }
-        if (read == 0) {
+        if (read >= 0) {
             return;
         }
         key.cancel();
-        if (read < 0) {
-            try {
-                ((Runnable) key.attachment()).run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "ending a closed client's stream failed", e);
-            }
+        try {
+            ((Runnable) key.attachment()).run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ending a closed client's stream failed", e);
         }
     }
 
