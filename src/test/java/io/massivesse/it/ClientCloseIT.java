@@ -6,10 +6,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import jakarta.json.JsonObject;
 
@@ -25,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A client that closes its connection (FIN, as a closed tab does) or resets it (RST) is gone from the node at
- * once, at the default heartbeat of 30 s: not counted active, out of the topic index, offline in presence, its
- * socket released. Before the node watched for closes it stayed until the next heartbeat write, up to 45 s.
+ * A client that closes its connection (FIN, as a closed tab does; over TLS, close_notify then FIN) or resets it
+ * (RST) is gone from the node at once, at the default heartbeat of 30 s: not counted active, out of the topic
+ * index, offline in presence, its socket released. Before the node watched for closes it stayed until the next
+ * heartbeat write, up to 45 s.
  */
 @Order(15)
 class ClientCloseIT {
@@ -50,13 +56,13 @@ class ClientCloseIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"fin", "rst"})
-    void aClientThatClosesItsConnectionIsForgottenAtOnce(String how) throws IOException {
+    @ValueSource(strings = {"fin", "rst", "tls-fin"})
+    void aClientThatClosesItsConnectionIsForgottenAtOnce(String how) throws Exception {
         String user = Unique.name("closer-" + how);
         String topic = Unique.name("closing") + "/42";
         OperationsIT.Metrics before = metrics();
         long filesBefore = openFiles();
-        try (Socket socket = subscribe(user, topic)) {
+        try (Socket socket = subscribe(user, topic, how.startsWith("tls"))) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(online(user)).isTrue();
                 assertThat(subscribers(topic)).isEqualTo(1);
@@ -78,11 +84,32 @@ class ClientCloseIT {
         await().atMost(GONE_WITHIN).untilAsserted(() -> assertThat(openFiles()).isLessThanOrEqualTo(filesBefore + 2));
     }
 
-    /** A raw HTTP/1.1 subscriber, read until its connected frame: the test decides how its socket ends. */
-    private static Socket subscribe(String user, String topic) throws IOException {
+    /**
+     * A raw HTTP/1.1 subscriber (over TLS to the HTTPS port when asked: its close sends close_notify before the
+     * FIN), read until its connected frame: the test decides how its socket ends.
+     */
+    private static Socket subscribe(String user, String topic, boolean tls) throws Exception {
         URI node = CLUSTER.node(1);
         Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 5000);
+        socket.connect(new InetSocketAddress(node.getHost(), tls ? CLUSTER.httpsPort(1) : node.getPort()), 5000);
+        if (tls) {
+            SSLContext trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            socket = trustAll.getSocketFactory().createSocket(socket, node.getHost(), CLUSTER.httpsPort(1), true);
+        }
         socket.setSoTimeout(10_000);
         socket.getOutputStream().write(("GET /sse/connect/" + user + "?topic=" + topic + " HTTP/1.1\r\nHost: localhost\r\n"
                 + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
