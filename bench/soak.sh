@@ -3,7 +3,8 @@
 # 2,000 steady subscribers that must receive every broadcast answered 202, and 300 churners that connect and
 # leave in every way a client can (close, reset, stop reading, replaced by a second connection, resume with
 # Last-Event-ID, topics in the URL, tokens that expire), with server-side subscription changes aimed at churning
-# users, a publisher on broadcasts, topics and users, and presence queries (bench/Soak.java). The node's heap
+# users, a publisher on broadcasts, topics and users, and presence queries (bench/Soak.java). 20,000 events first
+# fill the node's bounded windows (replay, recent ids), so the heap check finds only what is unbounded. The node's heap
 # after a full GC, open files, threads and RSS are sampled before, during and after; after the churn and a
 # heartbeat interval the node must hold only the steady ones. Loopback only; bounded by MINUTES.
 #   bench/soak.sh MINUTES            e.g. bench/soak.sh 30
@@ -55,6 +56,7 @@ for _ in $(seq 1 300); do grep -q "^steady up" "$LOG" && break; kill -0 "$LOAD" 
 grep "^steady up" "$LOG" || { cat "$LOG"; exit 1; }
 sleep 5
 sample before
+"$JAVA25/bin/jcmd" "$PID" GC.class_histogram > "$OUT/soak-histogram-before.txt"
 read -r HEAP0 FILES0 <<<"$(awk '/^before/ {split($3,h,"="); split($4,f,"="); print h[2], f[2]}' "$SAMPLES")"
 # During: every five minutes (a full GC each) until the churn ends.
 NEXT=$(( $(date +%s) + 300 ))
@@ -64,6 +66,7 @@ while kill -0 "$LOAD" 2>/dev/null && ! grep -q "^churn done" "$LOG"; do
 done
 while kill -0 "$LOAD" 2>/dev/null && ! grep -q "^checks done" "$LOG"; do sleep 2; done
 sample after
+"$JAVA25/bin/jcmd" "$PID" GC.class_histogram > "$OUT/soak-histogram-after.txt"
 touch "$OUT/soak.release"
 wait "$LOAD" || true
 read -r HEAP1 FILES1 <<<"$(awk '/^after/ {split($3,h,"="); split($4,f,"="); print h[2], f[2]}' "$SAMPLES")"
@@ -73,6 +76,10 @@ read -r HEAP1 FILES1 <<<"$(awk '/^after/ {split($3,h,"="); split($4,f,"="); prin
     grep -E "^(progress|RESULT|CHECK)" "$LOG" | grep -v "^progress" || true
     grep "^progress" "$LOG" | tail -1 || true
     cat "$SAMPLES"
+    echo "heap growth by class, before to after (bytes, the ten largest):"
+    awk 'FNR == NR && $1 ~ /^[0-9]+:$/ {before[$4] = $3; next}
+         $1 ~ /^[0-9]+:$/ {print $3 - before[$4], $4}' "$OUT/soak-histogram-before.txt" "$OUT/soak-histogram-after.txt" \
+        | sort -rn | head -10
     FILES_OK=$(( (FILES1 - FILES0) * 100 <= FILES0 && (FILES0 - FILES1) * 100 <= FILES0 ))
     HEAP_OK=$(( HEAP1 - HEAP0 <= 10240 && HEAP0 - HEAP1 <= 10240 ))
     echo "CHECK open-files-within-1% $([ "$FILES_OK" = 1 ] && echo ok || echo FAIL) before $FILES0, after $FILES1"

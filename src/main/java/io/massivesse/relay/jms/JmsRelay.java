@@ -156,8 +156,6 @@ public class JmsRelay implements Relay {
     @Override
     public List<PresenceAnswer> ask(PresenceQuestion question, Set<String> expected, long timeoutMillis)
             throws RelayUnavailableException {
-        List<PresenceAnswer> answers = new ArrayList<>();
-        Set<String> waiting = new HashSet<>(expected);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         try (JMSContext context = factory.createContext()) {
             TemporaryQueue replies = context.createTemporaryQueue();
@@ -167,23 +165,34 @@ public class JmsRelay implements Relay {
                 message.setJMSReplyTo(replies);
                 context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT).setTimeToLive(timeoutMillis)
                         .send(topic, message);
-                while (!waiting.isEmpty()) {
-                    long left = (deadline - System.nanoTime()) / 1_000_000;
-                    Message reply = left > 0 ? consumer.receive(left) : null;
-                    if (reply == null) {
-                        break;
-                    }
-                    PresenceAnswer answer = answerIn(reply);
-                    if (answer != null && (waiting.remove(answer.node()) || !expected.contains(answer.node()))) {
-                        answers.add(answer);
-                    }
-                }
+                return collect(millis -> millis > 0 ? consumer.receive(millis) : null, expected, deadline);
             } finally {
                 replies.delete();
             }
         } catch (JMSRuntimeException | JMSException e) {
             probe.markDown();
             throw new RelayUnavailableException("the message broker is unavailable", e);
+        }
+    }
+
+    /** Where the answers to one question arrive: the next within {@code millis}, or null. */
+    interface Replies {
+        Message receive(long millis) throws JMSException;
+    }
+
+    /** The answers that arrive by the deadline (nanoTime), until every expected node has answered. */
+    static List<PresenceAnswer> collect(Replies replies, Set<String> expected, long deadlineNanos) throws JMSException {
+        List<PresenceAnswer> answers = new ArrayList<>();
+        Set<String> waiting = new HashSet<>(expected);
+        while (!waiting.isEmpty()) {
+            Message reply = replies.receive((deadlineNanos - System.nanoTime()) / 1_000_000);
+            if (reply == null) {
+                break;
+            }
+            PresenceAnswer answer = answerIn(reply);
+            if (answer != null && (waiting.remove(answer.node()) || !expected.contains(answer.node()))) {
+                answers.add(answer);
+            }
         }
         return answers;
     }
