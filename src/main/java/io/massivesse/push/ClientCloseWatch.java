@@ -9,8 +9,8 @@ import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,8 +37,6 @@ import io.massivesse.hub.Hub;
 public class ClientCloseWatch {
 
     private static final Logger LOG = Logger.getLogger(ClientCloseWatch.class.getName());
-    /** Liberty 26's way from the servlet response to the socket: response, its connection, its TCP link, the channel. */
-    private static final String[] PATH = {"_response", "tcc", "socketIOChannel", "channel"};
     /**
      * How long a select waits at most: a socket Liberty closes is released only when every selector it is
      * registered with has selected again, so this bounds how long a closed socket's descriptor outlives it.
@@ -53,9 +51,8 @@ public class ClientCloseWatch {
     private DeadPeerTimeouts deadPeers;
     private volatile Selector selector;
     private Thread thread;
-    private volatile boolean unavailable;
-    /** Found on the first stream and kept: the classes on the path are the same for every connection. */
-    private volatile List<Field> fields;
+    private volatile boolean warned;
+    private static final Map<Class<?>, Map<String, Field>> FIELDS = new ConcurrentHashMap<>();
     /** Only the selector thread reads, into this: what it reads is dropped. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64);
 
@@ -96,7 +93,7 @@ public class ClientCloseWatch {
      */
     public Runnable watch(ServletResponse response, String protocol, Runnable onClose) {
         Selector open = selector;
-        if (open == null || unavailable || protocol == null || !protocol.startsWith("HTTP/1")) {
+        if (open == null || protocol == null || !protocol.startsWith("HTTP/1")) {
             return NOTHING;
         }
         SocketChannel channel = channelOf(response);
@@ -160,38 +157,45 @@ public class ClientCloseWatch {
             unwrapped = wrapper.getResponse();
         }
         try {
-            List<Field> path = fields;
-            if (path == null) {
-                path = fieldsFrom(unwrapped);
-                fields = path;
+            Object link = field(field(unwrapped, "_response"), "tcc");
+            // Over TLS the TCP link is the device below the SSL link.
+            for (int hop = 0; hop < 3 && !has(link.getClass(), "socketIOChannel"); hop++) {
+                link = field(link, "deviceServiceContext");
             }
-            Object step = unwrapped;
-            for (Field field : path) {
-                step = field.get(step);
+            Object channel = field(field(link, "socketIOChannel"), "channel");
+            if (channel instanceof SocketChannel socket) {
+                return socket;
             }
-            if (step instanceof SocketChannel channel) {
-                return channel;
-            }
-            warn("the connection's socket is " + (step == null ? "missing" : step.getClass().getName()));
+            warn("the connection's socket is a " + channel.getClass().getName());
         } catch (ReflectiveOperationException | RuntimeException e) {
             warn("the connection's socket was not found (" + e + ")");
         }
         return null;
     }
 
-    private static List<Field> fieldsFrom(Object start) throws NoSuchFieldException, IllegalAccessException {
-        List<Field> path = new ArrayList<>();
-        Object step = start;
-        for (String name : PATH) {
-            Field field = declared(step.getClass(), name);
+    /** The named field's value; the fields found are kept by class (the same few classes for every connection). */
+    private Object field(Object owner, String name) throws ReflectiveOperationException {
+        Map<String, Field> byName = FIELDS.computeIfAbsent(owner.getClass(), type -> new ConcurrentHashMap<>());
+        Field field = byName.get(name);
+        if (field == null) {
+            field = declared(owner.getClass(), name);
             field.setAccessible(true);
-            path.add(field);
-            step = field.get(step);
-            if (step == null) {
-                throw new NoSuchFieldException(name + " is null");
-            }
+            byName.put(name, field);
         }
-        return path;
+        Object value = field.get(owner);
+        if (value == null) {
+            throw new NoSuchFieldException(owner.getClass().getName() + "." + name + " is null");
+        }
+        return value;
+    }
+
+    private static boolean has(Class<?> type, String name) {
+        try {
+            declared(type, name);
+            return true;
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
     }
 
     private static Field declared(Class<?> type, String name) throws NoSuchFieldException {
@@ -205,10 +209,11 @@ public class ClientCloseWatch {
         throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
+    /** Once: the stream is watched by the heartbeat only. Other streams are still tried (another path may differ). */
     private void warn(String why) {
-        if (!unavailable) {
-            unavailable = true;
-            LOG.warning("Closed clients are noticed at the next write to them (the heartbeat), not at once: " + why);
+        if (!warned) {
+            warned = true;
+            LOG.warning("Some closed clients are noticed at the next write to them (the heartbeat), not at once: " + why);
         }
     }
 }
