@@ -43,6 +43,8 @@ public class ClientCloseWatch {
      */
     private static final long SELECT_MILLIS = 100;
     private static final Runnable NOTHING = () -> { };
+    /** The fields on the way to the socket, by class: the same few classes for every connection. */
+    private static final Map<Class<?>, Map<String, Field>> FIELDS = new ConcurrentHashMap<>();
 
     @Inject
     Hub hub;
@@ -52,7 +54,6 @@ public class ClientCloseWatch {
     private volatile Selector selector;
     private Thread thread;
     private volatile boolean warned;
-    private static final Map<Class<?>, Map<String, Field>> FIELDS = new ConcurrentHashMap<>();
     /** Only the selector thread reads, into this: what it reads is dropped. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64);
 
@@ -173,7 +174,7 @@ public class ClientCloseWatch {
         return null;
     }
 
-    /** The named field's value; the fields found are kept by class (the same few classes for every connection). */
+    /** The named field's value (never null). */
     private Object field(Object owner, String name) throws ReflectiveOperationException {
         Map<String, Field> byName = FIELDS.computeIfAbsent(owner.getClass(), type -> new ConcurrentHashMap<>());
         Field field = byName.get(name);
