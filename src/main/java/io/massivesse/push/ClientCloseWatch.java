@@ -49,7 +49,7 @@ public class ClientCloseWatch {
     @Inject
     Hub hub;
 
-    /** A client that vanishes without a FIN or reset: the kernel gives it up within the heartbeat, the socket errors. */
+    /** A quiet client that vanishes without a FIN or reset: the kernel gives it up within the heartbeat, the socket errors. */
     private DeadPeerTimeouts deadPeers;
     private volatile Selector selector;
     private Thread thread;
