@@ -115,53 +115,56 @@ public class Hub {
      */
     public Subscriber subscribe(String userId, EventStream stream, String lastEventId, Topics topics, long endsAtMillis) {
         admit();
-        Subscriber subscriber;
-        Subscriber[] displaced;
+        Subscriber registered = null;
+        Subscriber[] displaced = NO_SUBSCRIBERS;
         dispatch.lock();
         try {
-            subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
+            Subscriber subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
                     writers, this::unregister, metrics, Deadlines.secondOf(endsAtMillis));
             // Queued before the subscriber becomes visible to deliver(): connected, replay, then live events.
             subscriber.prime(firstFrames(subscriber, lastEventId));
             displaced = register(subscriber);
-        } catch (RuntimeException | Error notRegistered) {
-            // Nothing holds the slot admit() took: give it back, whatever went wrong.
-            active.decrementAndGet();
-            dispatch.unlock();
-            throw notRegistered;
-        }
-        try {
-            try {
-                // Visible now: a close from another thread (a replace elsewhere, a drain) waits for this lock and
-                // then removes what is added here, so nothing is added after the connection has been forgotten.
-                seam.reached(Seam.REGISTERED);
-                if (!topics.isEmpty()) {
-                    this.topics.add(subscriber, topics);
-                    activeTopics = this.topics.activeTopics();
-                }
-                if (subscriber.endsAtSecond() != 0) {
-                    deadlines.add(subscriber);
-                }
-                // Under the lock too: the watcher hears of the open before any close (a close's unregister waits
-                // for this lock), or presence would count a user whose connection ended before it was announced.
-                watcher.opened(subscriber);
-            } finally {
-                dispatch.unlock();
-            }
+            registered = subscriber;
             metrics.connectionOpened();
-            CONNECTIONS.logp(Level.INFO, SOURCE, "subscribe", () -> "connect " + subscriber + " active=" + active.get()
-                    + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
-            subscriber.start();
+            // Visible now: a close from another thread (a replace elsewhere, a drain) waits for this lock and then
+            // removes what is added here, so nothing is added after the connection has been forgotten.
+            seam.reached(Seam.REGISTERED);
+            if (!topics.isEmpty()) {
+                this.topics.add(subscriber, topics);
+                activeTopics = this.topics.activeTopics();
+            }
+            if (subscriber.endsAtSecond() != 0) {
+                deadlines.add(subscriber);
+            }
+            // Under the lock too: the watcher hears of the open before any close, or presence would count a user
+            // whose connection ended before it was announced.
+            watcher.opened(subscriber);
         } catch (RuntimeException | Error failed) {
-            // The caller gets no stream: end it, which gives its slot and everything it holds back.
-            subscriber.close(CloseReason.CLIENT_GONE);
+            // The caller gets no stream. Before registration nothing holds the slot admit() took; after it, closing
+            // the connection gives back the slot and everything it holds (the close takes this lock again).
+            if (registered == null) {
+                active.decrementAndGet();
+            } else {
+                registered.close(CloseReason.CLIENT_GONE);
+            }
+            replace(displaced, userId);
             throw failed;
         } finally {
-            for (Subscriber old : displaced) {
-                old.closeAfter(SseFrames.replaced(userId), CloseReason.REPLACED);
-            }
+            dispatch.unlock();
         }
+        Subscriber subscriber = registered;
+        CONNECTIONS.logp(Level.INFO, SOURCE, "subscribe", () -> "connect " + subscriber + " active=" + active.get()
+                + (lastEventId == null ? "" : " lastEventId=" + lastEventId));
+        subscriber.start();
+        replace(displaced, userId);
         return subscriber;
+    }
+
+    /** The connections a new one of the user displaced get {@code event: replaced} and end. */
+    private static void replace(Subscriber[] displaced, String userId) {
+        for (Subscriber old : displaced) {
+            old.closeAfter(SseFrames.replaced(userId), CloseReason.REPLACED);
+        }
     }
 
     /** Takes one connection of this node's capacity, unless the node drains or is full. */

@@ -10,6 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,8 +44,8 @@ public class ClientCloseWatch {
      */
     private static final long SELECT_MILLIS = 100;
     private static final Runnable NOTHING = () -> { };
-    /** The fields on the way to the socket, by class: the same few classes for every connection. */
-    private static final Map<Class<?>, Map<String, Field>> FIELDS = new ConcurrentHashMap<>();
+    /** The fields on the way to the socket (or their absence), by class: the same few classes for every connection. */
+    private static final Map<Class<?>, Map<String, Optional<Field>>> FIELDS = new ConcurrentHashMap<>();
 
     @Inject
     Hub hub;
@@ -175,14 +176,9 @@ public class ClientCloseWatch {
     }
 
     /** The named field's value (never null). */
-    private Object field(Object owner, String name) throws ReflectiveOperationException {
-        Map<String, Field> byName = FIELDS.computeIfAbsent(owner.getClass(), type -> new ConcurrentHashMap<>());
-        Field field = byName.get(name);
-        if (field == null) {
-            field = declared(owner.getClass(), name);
-            field.setAccessible(true);
-            byName.put(name, field);
-        }
+    private static Object field(Object owner, String name) throws NoSuchFieldException, IllegalAccessException {
+        Field field = fieldOf(owner.getClass(), name)
+                .orElseThrow(() -> new NoSuchFieldException(owner.getClass().getName() + "." + name));
         Object value = field.get(owner);
         if (value == null) {
             throw new NoSuchFieldException(owner.getClass().getName() + "." + name + " is null");
@@ -191,23 +187,22 @@ public class ClientCloseWatch {
     }
 
     private static boolean has(Class<?> type, String name) {
-        try {
-            declared(type, name);
-            return true;
-        } catch (NoSuchFieldException e) {
-            return false;
-        }
+        return fieldOf(type, name).isPresent();
     }
 
-    private static Field declared(Class<?> type, String name) throws NoSuchFieldException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Field field : c.getDeclaredFields()) {
-                if (field.getName().equals(name)) {
-                    return field;
+    /** The field of this name declared by the class or a superclass, looked up once per class and name. */
+    private static Optional<Field> fieldOf(Class<?> type, String name) {
+        return FIELDS.computeIfAbsent(type, unused -> new ConcurrentHashMap<>()).computeIfAbsent(name, unused -> {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                for (Field field : c.getDeclaredFields()) {
+                    if (field.getName().equals(name)) {
+                        field.setAccessible(true);
+                        return Optional.of(field);
+                    }
                 }
             }
-        }
-        throw new NoSuchFieldException(type.getName() + "." + name);
+            return Optional.empty();
+        });
     }
 
     /** Once: the stream is watched by the heartbeat only. Other streams are still tried (another path may differ). */

@@ -22,16 +22,15 @@ import jdk.net.ExtendedSocketOptions;
 final class DeadPeerTimeouts {
 
     private static final Logger LOG = Logger.getLogger(DeadPeerTimeouts.class.getName());
+    private static final int PROBES = 5;
 
     private final int idleSeconds;
     private final int probeSeconds;
-    private final int probes;
     private volatile boolean failed;
 
     DeadPeerTimeouts(int heartbeatSeconds) {
         this.idleSeconds = Math.max(1, heartbeatSeconds / 4);
         this.probeSeconds = Math.max(1, heartbeatSeconds / 10);
-        this.probes = 5;
     }
 
     /** Applies the keepalive settings to a stream's socket; a failure leaves the socket as it was. */
@@ -40,7 +39,7 @@ final class DeadPeerTimeouts {
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             channel.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, idleSeconds);
             channel.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, probeSeconds);
-            channel.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, probes);
+            channel.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, PROBES);
         } catch (IOException | UnsupportedOperationException e) {
             if (!failed) {
                 failed = true;
@@ -51,6 +50,6 @@ final class DeadPeerTimeouts {
 
     @Override
     public String toString() {
-        return "keepalive after " + idleSeconds + " s idle, " + probes + " probes " + probeSeconds + " s apart";
+        return "keepalive after " + idleSeconds + " s idle, " + PROBES + " probes " + probeSeconds + " s apart";
     }
 }

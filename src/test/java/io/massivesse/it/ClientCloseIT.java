@@ -6,15 +6,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import jakarta.json.JsonObject;
 
@@ -60,7 +55,7 @@ class ClientCloseIT {
     void aClientThatClosesItsConnectionIsForgottenAtOnce(String how) throws Exception {
         String user = Unique.name("closer-" + how);
         String topic = Unique.name("closing") + "/42";
-        OperationsIT.Metrics before = metrics();
+        Metrics before = metrics();
         long filesWith;
         try (Socket socket = subscribe(user, topic, how.startsWith("tls"))) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -74,7 +69,7 @@ class ClientCloseIT {
             }
         }
         await().atMost(GONE_WITHIN).untilAsserted(() -> {
-            OperationsIT.Metrics after = metrics();
+            Metrics after = metrics();
             assertThat(after.delta(before, "sse_connections_active")).isZero();
             assertThat(after.delta(before, "sse_topics_active")).isZero();
             assertThat(after.delta(before, "sse_connections_closed_total", "reason=\"client_gone\"")).isEqualTo(1);
@@ -94,22 +89,7 @@ class ClientCloseIT {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress(node.getHost(), tls ? CLUSTER.httpsPort(1) : node.getPort()), 5000);
         if (tls) {
-            SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            socket = trustAll.getSocketFactory().createSocket(socket, node.getHost(), CLUSTER.httpsPort(1), true);
+            socket = DevelopmentTls.context().getSocketFactory().createSocket(socket, node.getHost(), CLUSTER.httpsPort(1), true);
         }
         socket.setSoTimeout(10_000);
         socket.getOutputStream().write(("GET /sse/connect/" + user + "?topic=" + topic + " HTTP/1.1\r\nHost: localhost\r\n"
@@ -134,8 +114,8 @@ class ClientCloseIT {
         return answer.getInt("subscribers");
     }
 
-    private static OperationsIT.Metrics metrics() {
-        return OperationsIT.Metrics.read(CLUSTER.management(1).resolve("/metrics?scope=application"));
+    private static Metrics metrics() {
+        return Metrics.read(CLUSTER.management(1).resolve("/metrics?scope=application"));
     }
 
     private static long openFiles() throws IOException {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
-import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
@@ -23,10 +22,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -493,22 +488,7 @@ class SecurityIT {
 
     @Test
     void theHttpsPortServesWithTheGeneratedDevelopmentKeystore() throws Exception {
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        HttpClient https = HttpClient.newBuilder().sslContext(trustAll).build();
+        HttpClient https = HttpClient.newBuilder().sslContext(DevelopmentTls.context()).build();
         int httpsPort = CLUSTER.httpsPort(1);
         HttpResponse<String> ready = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/health/ready"))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

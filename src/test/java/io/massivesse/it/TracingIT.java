@@ -182,7 +182,7 @@ class TracingIT {
         for (int node = 1; node <= 2; node++) {
             URI metrics = URI.create(CLUSTER.management(node) + "/metrics?scope=application");
             await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-                    assertThat(OperationsIT.Metrics.read(metrics).value("sse_connections_active")).isZero());
+                    assertThat(Metrics.read(metrics).value("sse_connections_active")).isZero());
         }
         // A marker trace exported after them shows the exporter has sent everything before it.
         String traceId = hex(16);
