@@ -30,6 +30,9 @@ import io.massivesse.hub.Hub;
  * the next write to it (up to a heartbeat interval later). One selector thread keeps a read interest on every
  * stream's socket, as nginx and Netty do, and ends the stream when the socket reads end-of-file or fails.
  *
+ * <p>The same thread asks the kernel, every second or so, whether a client has vanished without a FIN or a
+ * reset (its socket never fails by itself then): see {@link VanishedClients}.
+ *
  * <p>The socket is reached through Liberty's connection objects by field name (Liberty has no API for it).
  * When that path is not there (another Liberty version, another writer), streams are watched by the heartbeat
  * only, and one warning says so. Only HTTP/1.x connections are watched: an HTTP/2 socket carries other streams.
@@ -50,8 +53,7 @@ public class ClientCloseWatch {
     @Inject
     Hub hub;
 
-    /** A quiet client that vanishes without a FIN or reset: the kernel gives it up within the heartbeat, the socket errors. */
-    private DeadPeerTimeouts deadPeers;
+    private VanishedClients vanished;
     private volatile Selector selector;
     private Thread thread;
     private volatile boolean warned;
@@ -60,8 +62,8 @@ public class ClientCloseWatch {
 
     @PostConstruct
     void start() {
-        deadPeers = new DeadPeerTimeouts(hub.settings().heartbeatSeconds());
-        LOG.info("Closed clients are watched for; vanished ones: " + deadPeers);
+        vanished = new VanishedClients(hub.settings().heartbeatSeconds());
+        LOG.info("Closed clients are watched for; vanished ones: " + vanished);
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -103,8 +105,8 @@ public class ClientCloseWatch {
             return NOTHING;
         }
         try {
-            SelectionKey key = channel.register(open, SelectionKey.OP_READ, onClose);
-            deadPeers.apply(channel);
+            int descriptor = vanished.watch(channel);
+            SelectionKey key = channel.register(open, SelectionKey.OP_READ, new Watched(onClose, descriptor));
             return key::cancel;
         } catch (ClosedChannelException gone) {
             onClose.run();
@@ -119,9 +121,18 @@ public class ClientCloseWatch {
 
     private void run() {
         Selector open;
+        long nextCheck = System.nanoTime();
         while ((open = selector) != null) {
             try {
                 open.select(this::ready, SELECT_MILLIS);
+                if (System.nanoTime() - nextCheck >= 0) {
+                    nextCheck = System.nanoTime() + vanished.checkMillis() * 1_000_000;
+                    for (SelectionKey key : open.keys()) {
+                        if (key.isValid() && vanished.vanished(((Watched) key.attachment()).descriptor)) {
+                            end(key);
+                        }
+                    }
+                }
             } catch (IOException | RuntimeException e) {
                 if (selector != null) {
                     LOG.log(Level.WARNING, "watching for closed clients failed once", e);
@@ -145,12 +156,20 @@ public class ClientCloseWatch {
         if (read >= 0) {
             return;
         }
+        end(key);
+    }
+
+    private static void end(SelectionKey key) {
         key.cancel();
         try {
-            ((Runnable) key.attachment()).run();
+            ((Watched) key.attachment()).onClose.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "ending a closed client's stream failed", e);
+            LOG.log(Level.WARNING, "ending a gone client's stream failed", e);
         }
+    }
+
+    /** What a watched socket carries: what ends its stream, and its descriptor for the kernel's state (or -1). */
+    private record Watched(Runnable onClose, int descriptor) {
     }
 
     private SocketChannel channelOf(ServletResponse response) {

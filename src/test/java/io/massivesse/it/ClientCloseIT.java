@@ -15,12 +15,15 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.massivesse.it.Http.get;
 import static io.massivesse.it.Http.json;
+import static io.massivesse.it.Http.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * A client that closes its connection (FIN, as a closed tab does; over TLS, close_notify then FIN) or resets it
  * (RST) is gone from the node at once, at the default heartbeat of 30 s: not counted active, out of the topic
  * index, offline in presence, its socket released. Before the node watched for closes it stayed until the next
- * heartbeat write, up to 45 s.
+ * heartbeat write, up to 45 s. A client that vanishes (no FIN, no reset: its packets are held on loopback) is
+ * gone within the heartbeat, also with an event to it in flight, where the kernel alone would retry ~15 minutes.
  */
 @Order(15)
 class ClientCloseIT {
@@ -78,6 +82,36 @@ class ClientCloseIT {
         });
         // The socket's descriptor goes with it (counted while the test's own connections to the node were open too).
         await().atMost(GONE_WITHIN).untilAsserted(() -> assertThat(openFiles()).isLessThan(filesWith));
+    }
+
+    @Test
+    void aClientThatVanishesWithEventsInFlightIsGivenUpWithinTheHeartbeat() throws Exception {
+        Assumptions.assumeTrue(LoopbackHold.available(), "holding packets on loopback needs root and tc (iproute2)");
+        String user = Unique.name("vanisher");
+        Metrics before = metrics();
+        try (Socket socket = subscribe(user, Unique.name("vanishing") + "/1", false)) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(online(user)).isTrue());
+            long vanished = System.nanoTime();
+            long givenUp = -1;
+            try (LoopbackHold hold = LoopbackHold.toPort(socket.getLocalPort())) {
+                // An event a second keeps data unacknowledged (the hold lets its first packet by), so keepalive
+                // never runs: only the node's look at the kernel's state ends the stream before ~15 minutes.
+                while (givenUp < 0 && System.nanoTime() - vanished < Duration.ofSeconds(HEARTBEAT_SECONDS).toNanos()) {
+                    assertThat(postJson(CLUSTER.node(1).resolve("/sse/send/" + user), "{\"data\":\"are you there\"}")
+                            .statusCode()).isEqualTo(202);
+                    if (!online(user)) {
+                        givenUp = System.nanoTime() - vanished;
+                    }
+                    Thread.sleep(1000);
+                }
+            }
+            assertThat(givenUp).as("given up within the heartbeat").isPositive();
+            assertThat(Duration.ofNanos(givenUp)).as("not before half the heartbeat had passed unanswered")
+                    .isGreaterThan(Duration.ofSeconds(HEARTBEAT_SECONDS / 2));
+            Metrics after = metrics();
+            assertThat(after.delta(before, "sse_connections_active")).isZero();
+            assertThat(after.delta(before, "sse_connections_closed_total", "reason=\"client_gone\"")).isEqualTo(1);
+        }
     }
 
     /**
