@@ -110,6 +110,28 @@ public final class Soak {
             warmer.join();
         }
         System.out.println("warm-up published " + warmup + " events");
+        // A minute of the churn itself (without broadcasts: nobody steady listens yet) before the steady ones connect
+        // and the "before" sample: what a node makes once (the first request of each kind, per-endpoint metrics,
+        // pools) is there at the baseline, so the heap check sees what grows with the churn. Resumes start from an id
+        // the history holds.
+        HttpResponse<String> seed = send(node.resolve("/sse/send/soak-warmup"), "{\"data\":\"resume from here\"}");
+        Matcher seedId = ID.matcher(seed == null ? "" : seed.body());
+        if (seedId.find()) {
+            lastBroadcastId.set(seedId.group(1));
+        }
+        long warmChurnEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(
+                Long.parseLong(options.getOrDefault("warmup-churn-seconds", "60")));
+        for (Thread warming : startChurn(churners, warmChurnEnd, steadyCount)) {
+            warming.join(120_000);
+        }
+        System.out.println("warm-up churn cycles=" + cycles.get() + " failedConnects=" + failedConnects.get());
+        cycles.set(0);
+        failedConnects.set(0);
+        byWay.values().forEach(count -> count.set(0));
+        for (AtomicLong count : List.of(publishRefused, otherPublishes, changesSent, presenceQueries, presenceFailures,
+                expiredSeen, replacedSeen)) {
+            count.set(0);
+        }
 
         List<Steady> steady = new ArrayList<>();
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -135,11 +157,7 @@ public final class Soak {
         Thread.sleep(Long.parseLong(options.getOrDefault("before-seconds", "20")) * 1000);
 
         long churnEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(churnSeconds);
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < churners; i++) {
-            workers.add(Thread.ofVirtual().start(() -> churn(churnEnd)));
-        }
-        workers.add(Thread.ofVirtual().start(() -> publish(churnEnd, steadyCount)));
+        List<Thread> workers = startChurn(churners, churnEnd, steadyCount);
         workers.add(Thread.ofVirtual().start(() -> {
             // Two broadcasts a second, on their own: the steady ones must have every one answered 202.
             while (churning && System.nanoTime() < churnEnd) {
@@ -147,8 +165,6 @@ public final class Soak {
                 sleep(500);
             }
         }));
-        workers.add(Thread.ofVirtual().start(() -> changeSubscriptions(churnEnd)));
-        workers.add(Thread.ofVirtual().start(() -> queryPresence(churnEnd)));
         long started = System.nanoTime();
         while (System.nanoTime() < churnEnd) {
             Thread.sleep(Math.min(60_000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(churnEnd - System.nanoTime()))));
@@ -376,6 +392,18 @@ public final class Soak {
     }
 
     /** The publisher: broadcasts (counted by sequence), topic events and user events, until the churn ends. */
+    /** The churners, the publisher of topic and user events, the subscription changes and the presence queries. */
+    static List<Thread> startChurn(int churners, long churnEnd, int steadyCount) {
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < churners; i++) {
+            workers.add(Thread.ofVirtual().start(() -> churn(churnEnd)));
+        }
+        workers.add(Thread.ofVirtual().start(() -> publish(churnEnd, steadyCount)));
+        workers.add(Thread.ofVirtual().start(() -> changeSubscriptions(churnEnd)));
+        workers.add(Thread.ofVirtual().start(() -> queryPresence(churnEnd)));
+        return workers;
+    }
+
     static void publish(long churnEnd, int steadyCount) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long tick = 0;
