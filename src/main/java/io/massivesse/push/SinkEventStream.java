@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import io.massivesse.hub.EventStream;
@@ -19,7 +19,8 @@ import io.massivesse.hub.EventStream;
  * The portable writer ({@code SSE_WRITER=sink}): frames go out through JAX-RS's
  * {@link SseEventSink}, which serialises every event again for every connection
  * (docs/BENCHMARKS.md compares it with the default servlet writer). Same queue, same writer
- * thread: a send blocks that thread until the bytes are written.
+ * thread: a send blocks that thread until the bytes are written. Registered through {@link HubBroadcaster}, which
+ * hears of a failed send and of the end.
  */
 final class SinkEventStream implements EventStream {
 
@@ -28,12 +29,20 @@ final class SinkEventStream implements EventStream {
     private static final String ID_LEAD = "id: ";
     private static final String FRAME_END = "\n\n";
 
-    private final SseEventSink sink;
-    private final Sse sse;
+    /** Told of a send that failed (the stream then ends) and of the end, once. */
+    interface Ends {
+        void failed(Throwable cause);
 
-    SinkEventStream(SseEventSink sink, Sse sse) {
+        void closed();
+    }
+
+    private final SseEventSink sink;
+    private final Ends ends;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    SinkEventStream(SseEventSink sink, Ends ends) {
         this.sink = sink;
-        this.sse = sse;
+        this.ends = ends;
     }
 
     /** RESTEasy commits the response with the first send; nothing to do before it. */
@@ -43,28 +52,41 @@ final class SinkEventStream implements EventStream {
 
     @Override
     public void write(List<byte[]> frames) throws IOException {
-        for (byte[] frame : frames) {
-            if (sink.isClosed()) {
-                throw new IOException("sink closed");
+        try {
+            for (byte[] frame : frames) {
+                if (sink.isClosed()) {
+                    throw new IOException("sink closed");
+                }
+                send(frame);
             }
-            try {
-                sink.send(toEvent(sse, frame)).toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IOException("send failed", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+        } catch (IOException e) {
+            ends.failed(e);
+            throw e;
+        }
+    }
+
+    private void send(byte[] frame) throws IOException {
+        try {
+            sink.send(toEvent(frame)).toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("send failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             sink.close();
         } catch (RuntimeException alreadyClosed) {
             // the client is gone
         }
+        ends.closed();
     }
 
     /**
@@ -72,30 +94,79 @@ final class SinkEventStream implements EventStream {
      * line breaks in an event's data into one, so a payload's empty lines and its final line break would
      * not reach the client; it writes the id field as given, though. So a data event, which always starts
      * with its id, goes out whole behind the {@code id: } lead: the same bytes as the default writer.
-     * The heartbeat is a comment, and a control frame (one line of JSON data) goes field by field.
+     * The heartbeat is a comment, and a control frame (one line of JSON data) goes field by field. Both are
+     * events of our own, not built with {@code Sse}: a sink registered by other code comes without one.
      */
-    static OutboundSseEvent toEvent(Sse sse, byte[] frame) {
+    static OutboundSseEvent toEvent(byte[] frame) {
         String text = new String(frame, StandardCharsets.UTF_8);
         if (text.startsWith(ID_LEAD)) {
             return new EncodedEvent(text.substring(ID_LEAD.length(), text.length() - FRAME_END.length()));
         }
-        OutboundSseEvent.Builder event = sse.newEventBuilder();
+        String name = null;
+        String comment = null;
+        long retry = -1;
         String data = null;
         for (String line : text.split("\n")) {
             if (line.startsWith(":")) {
-                event.comment(line.substring(1).trim());
+                comment = line.substring(1).trim();
             } else if (line.startsWith("event: ")) {
-                event.name(line.substring(7));
+                name = line.substring(7);
             } else if (line.startsWith("retry: ")) {
-                event.reconnectDelay(Long.parseLong(line.substring(7)));
+                retry = Long.parseLong(line.substring(7));
             } else if (line.startsWith("data: ")) {
                 data = line.substring(6);
             }
         }
-        if (data != null) {
-            event.mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, data);
+        return new FieldEvent(name, comment, retry, data);
+    }
+
+    /** A control frame or the heartbeat, field by field. */
+    private record FieldEvent(String name, String comment, long reconnectDelay, String data) implements OutboundSseEvent {
+
+        @Override
+        public String getId() {
+            return null;
         }
-        return event.build();
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public String getComment() {
+            return comment;
+        }
+
+        @Override
+        public long getReconnectDelay() {
+            return reconnectDelay;
+        }
+
+        @Override
+        public boolean isReconnectDelaySet() {
+            return reconnectDelay >= 0;
+        }
+
+        @Override
+        public Class<?> getType() {
+            return data == null ? null : String.class;
+        }
+
+        @Override
+        public Type getGenericType() {
+            return getType();
+        }
+
+        @Override
+        public MediaType getMediaType() {
+            return MediaType.TEXT_PLAIN_TYPE;
+        }
+
+        @Override
+        public Object getData() {
+            return data;
+        }
     }
 
     /** A data event as encoded once: everything after its {@code id: } lead, up to the blank line that ends it. */

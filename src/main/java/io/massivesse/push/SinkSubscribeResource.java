@@ -13,7 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import io.massivesse.event.Topics;
@@ -21,7 +20,8 @@ import io.massivesse.hub.Hub;
 
 /**
  * {@code GET /sse/connect/{userId}} through JAX-RS's {@link SseEventSink}, when
- * {@code SSE_WRITER=sink}; {@link SubscribeResource} is the default. Same contract.
+ * {@code SSE_WRITER=sink}; {@link SubscribeResource} is the default. Same contract. The sink is registered
+ * through {@link HubBroadcaster}, as JAX-RS code beside the service registers its own.
  */
 @Path("/connect/{userId}")
 @ApplicationScoped
@@ -29,6 +29,9 @@ public class SinkSubscribeResource {
 
     @Inject
     Hub hub;
+
+    @Inject
+    HubBroadcaster broadcaster;
 
     @GET
     @SubscribeEndpoint
@@ -38,10 +41,9 @@ public class SinkSubscribeResource {
                         @QueryParam("lastEventId") String lastEventIdQuery,
                         @QueryParam("topic") List<String> topics,
                         @Context SseEventSink sink,
-                        @Context Sse sse,
                         @Context HttpServletRequest request) {
         String lastEventId = SubscribeResource.validate(userId, lastEventIdHeader, lastEventIdQuery);
         Topics listening = SubscribeResource.topicsOf(topics, hub.settings().maxTopicsPerConnection());
-        hub.subscribe(userId, new SinkEventStream(sink, sse), lastEventId, listening, SubscribeResource.streamEndsAt(request));
+        broadcaster.register(sink, userId, lastEventId, listening, SubscribeResource.streamEndsAt(request));
     }
 }

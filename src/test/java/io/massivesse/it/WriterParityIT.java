@@ -80,6 +80,17 @@ class WriterParityIT {
         assertThat(throughEventSource(SINK.node(1), Unique.name("parity-sink"))).containsExactlyElementsOf(asRead(AWKWARD));
     }
 
+    /** The sink writer registers each request's sink through the hub's SseBroadcaster: a REST broadcast reaches it. */
+    @Test
+    void aSinkRegisteredThroughTheBroadcasterReceivesABroadcastPublishedByRest() {
+        try (SseClient client = SseClient.connected(SINK.node(1).resolve("/sse/connect/" + Unique.name("broadcast-sink")))) {
+            String data = Unique.name("to every sink");
+            String body = Json.createObjectBuilder().add("data", data).add("event", "note").build().toString();
+            assertThat(postJson(SINK.node(1).resolve("/sse/broadcast"), body).statusCode()).isEqualTo(202);
+            assertThat(client.awaitEvent("note").data()).isEqualTo(data);
+        }
+    }
+
     private static List<String> asRead(List<String> payloads) {
         return payloads.stream().map(p -> p.replace("\r\n", "\n").replace('\r', '\n')).toList();
     }
