@@ -125,6 +125,9 @@ public final class Soak {
             warming.join(120_000);
         }
         System.out.println("warm-up churn cycles=" + cycles.get() + " failedConnects=" + failedConnects.get());
+        // The same settling time as after the churn, so the baseline holds no connection still on its way out
+        // (open files are compared both ways).
+        Thread.sleep(settleSeconds * 1000);
         cycles.set(0);
         failedConnects.set(0);
         byWay.values().forEach(count -> count.set(0));
