@@ -17,19 +17,22 @@ final class Deadlines {
     private final TreeMap<Long, Set<Subscriber>> bySecond = new TreeMap<>();
 
     /** The second a stream ending at {@code endsAtMillis} (epoch milliseconds, 0 for never) is due: the first tick at or after it. */
-    static long secondOf(long endsAtMillis) {
+    private static long secondOf(long endsAtMillis) {
         return endsAtMillis <= 0 ? 0 : -Math.floorDiv(-endsAtMillis, 1000);
     }
 
-    /** Files the subscriber under its {@link Subscriber#endsAtSecond()}. */
+    /** Files the subscriber under the second its {@link Subscriber#endsAtMillis()} falls in, if it has one. */
     synchronized void add(Subscriber subscriber) {
-        bySecond.computeIfAbsent(subscriber.endsAtSecond(), due -> new HashSet<>()).add(subscriber);
+        if (subscriber.endsAtMillis() > 0) {
+            bySecond.computeIfAbsent(secondOf(subscriber.endsAtMillis()), due -> new HashSet<>()).add(subscriber);
+        }
     }
 
     synchronized void remove(Subscriber subscriber) {
-        Set<Subscriber> due = bySecond.get(subscriber.endsAtSecond());
+        long second = secondOf(subscriber.endsAtMillis());
+        Set<Subscriber> due = bySecond.get(second);
         if (due != null && due.remove(subscriber) && due.isEmpty()) {
-            bySecond.remove(subscriber.endsAtSecond());
+            bySecond.remove(second);
         }
     }
 

@@ -35,10 +35,8 @@ public final class Subscriber {
     private final long openedAt = System.currentTimeMillis();
     /** Changed by the hub under its dispatch lock (server-side subscription changes); read anywhere. */
     private volatile Topics topics;
-    /** The hub's number of the last topic event queued here, under its dispatch lock: one delivery per event. */
-    long lastTopicEvent;
-    /** The second its stream must end (token expiry), 0 for none; the hub's deadlines file it under this. */
-    private final long endsAtSecond;
+    /** When its stream must end (token expiry, epoch milliseconds), 0 for never. */
+    private final long endsAtMillis;
 
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     /** The queue bound: the capacity, raised while a replay is being written so replayed events are never dropped. */
@@ -55,7 +53,7 @@ public final class Subscriber {
     private long lastTakenNanos = System.nanoTime();
 
     Subscriber(String userId, Topics topics, long serial, EventStream stream, int capacity, Executor writers,
-               BiConsumer<Subscriber, CloseReason> onClosed, HubMetrics metrics, long endsAtSecond) {
+               BiConsumer<Subscriber, CloseReason> onClosed, HubMetrics metrics, long endsAtMillis) {
         this.userId = userId;
         this.topics = topics;
         this.serial = serial;
@@ -65,11 +63,11 @@ public final class Subscriber {
         this.onClosed = onClosed;
         this.metrics = metrics;
         this.limit = capacity;
-        this.endsAtSecond = endsAtSecond;
+        this.endsAtMillis = endsAtMillis;
     }
 
-    long endsAtSecond() {
-        return endsAtSecond;
+    long endsAtMillis() {
+        return endsAtMillis;
     }
 
     public String userId() {

@@ -33,8 +33,12 @@ final class TopicIndex {
     private final Node prefixes = new Node();
     /** Names and prefixes with at least one subscriber. */
     private int active;
-    /** Numbers topic events, so a subscriber matched by two selectors takes one copy. */
-    private long events;
+    /** Below this many subscribers a set is offered to on the calling thread; above, over all cores. */
+    private final long parallelThreshold;
+
+    TopicIndex(long parallelThreshold) {
+        this.parallelThreshold = parallelThreshold;
+    }
 
     void add(Subscriber subscriber, Topics topics) {
         for (String selector : topics.selectors()) {
@@ -71,14 +75,12 @@ final class TopicIndex {
         if (matching.isEmpty()) {
             return 0;
         }
-        if (matching.size() == 1) {
-            // One set: nobody can be in it twice, so no need to mark who has the event.
-            return matching.get(0).reduceKeysToLong(Hub.PARALLEL_THRESHOLD, s -> s.offer(frame) ? 1L : 0L, 0L, Long::sum);
-        }
-        long event = ++events;
+        // The largest set first, whole; each smaller one skips whom an earlier set reached (a connection may
+        // listen to the name and to prefixes of it, and takes one copy).
+        matching.sort((a, b) -> Integer.compare(b.size(), a.size()));
         long taken = 0;
-        for (ConcurrentHashMap<Subscriber, Boolean> subscribers : matching) {
-            taken += offerOnce(subscribers, frame, event);
+        for (int i = 0; i < matching.size(); i++) {
+            taken += offerOnce(matching.get(i), matching.subList(0, i), frame);
         }
         return taken;
     }
@@ -107,12 +109,14 @@ final class TopicIndex {
      * One set at a time, each over all cores when it is large: a subscriber stands once in a set, so no two
      * threads see it at once, and the next set starts after this one is done.
      */
-    private static long offerOnce(ConcurrentHashMap<Subscriber, Boolean> subscribers, byte[] frame, long event) {
-        return subscribers.reduceKeysToLong(Hub.PARALLEL_THRESHOLD, subscriber -> {
-            if (subscriber.lastTopicEvent == event) {
-                return 0L;
+    private long offerOnce(ConcurrentHashMap<Subscriber, Boolean> subscribers,
+                           List<ConcurrentHashMap<Subscriber, Boolean>> reachedBefore, byte[] frame) {
+        return subscribers.reduceKeysToLong(parallelThreshold, subscriber -> {
+            for (ConcurrentHashMap<Subscriber, Boolean> earlier : reachedBefore) {
+                if (earlier.containsKey(subscriber)) {
+                    return 0L;
+                }
             }
-            subscriber.lastTopicEvent = event;
             return subscriber.offer(frame) ? 1L : 0L;
         }, 0L, Long::sum);
     }

@@ -1,0 +1,84 @@
+package io.massivesse.hub;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.massivesse.event.SseFrames;
+
+/**
+ * The hub's clock, one thread: every heartbeat interval a ping to each quiet stream and the end of slow
+ * consumers; every second the end of streams whose deadline (token expiry) passed. Its last tick is the
+ * hub's own sign of life for the liveness check.
+ */
+final class StreamClock {
+
+    private static final Logger LOG = Logger.getLogger(StreamClock.class.getName());
+
+    private final HubSettings settings;
+    private final Connections connections;
+    private final Deadlines deadlines;
+    private final ScheduledExecutorService timer;
+    private volatile long lastBeatNanos = System.nanoTime();
+
+    StreamClock(HubSettings settings, Connections connections, Deadlines deadlines) {
+        this.settings = settings;
+        this.connections = connections;
+        this.deadlines = deadlines;
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "sse-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleAtFixedRate(this::beat, settings.heartbeatSeconds(), settings.heartbeatSeconds(), TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::endDueStreams, 1, 1, TimeUnit.SECONDS);
+    }
+
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    /** Milliseconds since the last heartbeat tick ran. */
+    long millisSinceBeat() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBeatNanos);
+    }
+
+    /** A ping to every quiet stream (which also finds clients that vanished) and the slow-consumer check. */
+    private void beat() {
+        try {
+            long now = System.nanoTime();
+            lastBeatNanos = now;
+            long slowNanos = TimeUnit.SECONDS.toNanos(settings.slowConsumerSeconds());
+            // Half an interval: a stream skipped now gets its next frame within 1.5 intervals at the latest.
+            long quietNanos = TimeUnit.SECONDS.toNanos(settings.heartbeatSeconds()) / 2;
+            ConcurrentLinkedQueue<Subscriber> slow = new ConcurrentLinkedQueue<>();
+            connections.forEachInParallel(subscriber -> {
+                if (subscriber.fullLongerThan(slowNanos, now)) {
+                    slow.add(subscriber);
+                } else {
+                    subscriber.heartbeat(now, quietNanos);
+                }
+            });
+            // Closed here, not in the walk: a close waits for the dispatch lock, and the walk's pool threads
+            // are the ones a fan-out holding that lock may be waiting for.
+            slow.forEach(subscriber -> subscriber.close(CloseReason.SLOW_CONSUMER));
+        } catch (RuntimeException e) {
+            // A failed tick must not cancel the schedule.
+            LOG.log(Level.WARNING, "heartbeat tick failed", e);
+        }
+    }
+
+    /** Streams whose tokens expired get {@code event: token-expired} and end. */
+    private void endDueStreams() {
+        try {
+            for (Subscriber due : deadlines.takeDue(System.currentTimeMillis())) {
+                due.closeAfter(SseFrames.tokenExpired(due.userId()), CloseReason.TOKEN_EXPIRED);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ending expired streams failed", e);
+        }
+    }
+}
