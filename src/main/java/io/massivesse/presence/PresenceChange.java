@@ -10,7 +10,7 @@ import java.util.List;
  * @param userId  the user, {@code null} for a node change
  * @param node    the node that holds (or last held) the user's connection, or the node that came up or went down
  * @param topics  an online user's topics (of the connection that made it online); empty otherwise
- * @param reason  why a user went offline ({@link #reasonOf}) or a node went down ({@code stopped}, {@code unresponsive})
+ * @param reason  why a user went offline ({@link Presence#reasonOf}) or a node went down ({@code stopped}, {@code unresponsive})
  * @param at      epoch millis: when the connection opened or closed, when the node came up or was found down
  */
 public record PresenceChange(Kind kind, String userId, String node, List<String> topics, String reason, long at) {

@@ -3,9 +3,6 @@ package io.massivesse.presence;
 /** What presence reports as it works; {@code ops.SseMetrics} turns it into MicroProfile Metrics. */
 public interface PresenceMetrics {
 
-    PresenceMetrics NONE = new PresenceMetrics() {
-    };
-
     /** One message sent to the presence topic, holding these changes. */
     default void presenceMessageSent(int changes) {
     }

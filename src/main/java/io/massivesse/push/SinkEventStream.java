@@ -18,7 +18,7 @@ import io.massivesse.hub.EventStream;
 /**
  * The portable writer ({@code SSE_WRITER=sink}): frames go out through JAX-RS's
  * {@link SseEventSink}, which serialises every event again for every connection
- * (docs/BENCHMARKS.md compares it with the default servlet writer). Same queue, same writer
+ * (docs/DESIGN.md compares it with the default servlet writer). Same queue, same writer
  * thread: a send blocks that thread until the bytes are written. Registered through {@link HubBroadcaster}, which
  * hears of a failed send and of the end.
  */
