@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeSet;
 
 import io.massivesse.hub.CloseReason;
 
@@ -35,66 +34,24 @@ public final class Presence {
      */
     public static final long CONFIRM_MILLIS = 500;
 
-    /** HANDED: departing on a node that stopped and handed it to another; here only so a reconnect is known at once. */
-    private enum State { PENDING, ONLINE, DEPARTING, HANDED }
-
-    private static final class LocalUser {
-        State state;
-        int connections;
-        long openedAt;
-        List<String> topics = List.of();
-        /** The node consumers were told holds the user; {@code null} while they were told nothing. */
-        String reportedNode;
-        /** The node of the user's last connection, named in the offline change. */
-        String lastNode;
-        String reason;
-        long closedAt;
-        /** When the pending user is reported online, or the departing one offline. */
-        long dueAt;
-        /**
-         * Which scheduled due time is the live one; older ones are skipped. An online user needs none: due
-         * times only act on pending, departing and handed users, and every way back to those schedules anew.
-         */
-        long turn;
-    }
-
     private record Due(long at, String userId, long turn) {
-    }
-
-    /** A claim sent to the other nodes: this node holds (or is departing) the user, whom consumers saw on {@code reportedNode}. */
-    public record Present(String userId, String reportedNode) {
-    }
-
-    /** A departing user handed to another node by a node that stops. */
-    public record Departure(String userId, String reportedNode, String reason, long closedAt, long dueAt) {
-    }
-
-    /** What this node owes the others and the presence topic since the last drain. */
-    public record Batch(List<String> disconnected, List<Present> present, List<PresenceChange> changes) {
-        public boolean isEmpty() {
-            return disconnected.isEmpty() && present.isEmpty() && changes.isEmpty();
-        }
     }
 
     private final PresenceSettings settings;
     private final String self;
     private final Map<String, LocalUser> users = new HashMap<>();
     private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
-    /** Other nodes by when they were last heard (epoch millis). */
-    private final Map<String, Long> nodes = new HashMap<>();
-    /** Nodes that said they stopped, by when: an announcement of theirs still on its way must not bring them back. */
-    private final Map<String, Long> stopped = new HashMap<>();
-    /** When this node last heard its own announcement back: a node that lags its own consumer declares nobody down. */
-    private long selfHeardAt = Long.MIN_VALUE;
+    private final Roster roster;
     private long turns;
 
     private List<String> disconnected = new ArrayList<>();
-    private List<Present> present = new ArrayList<>();
+    private List<Claim> claims = new ArrayList<>();
     private List<PresenceChange> changes = new ArrayList<>();
 
     public Presence(PresenceSettings settings, long now) {
         this.settings = settings;
         this.self = settings.nodeId();
+        this.roster = new Roster(self, settings);
         changes.add(PresenceChange.nodeUp(self, now));
     }
 
@@ -114,16 +71,16 @@ public final class Presence {
             return;
         }
         user.connections++;
-        if (user.state == State.HANDED) {
+        if (user.state == LocalUser.State.HANDED) {
             // Back from a stopped node: consumers saw it there; the adopting node hears of it and forgets it.
-            user.state = State.ONLINE;
+            user.state = LocalUser.State.ONLINE;
             user.connections = 1;
             user.lastNode = self;
             user.topics = topics;
-        } else if (user.state == State.DEPARTING) {
+        } else if (user.state == LocalUser.State.DEPARTING) {
             // Back within the grace: nothing to report, unless consumers were never told of the user.
             if (user.reportedNode != null) {
-                user.state = State.ONLINE;
+                user.state = LocalUser.State.ONLINE;
             } else {
                 pend(userId, user, openedAt, topics, now);
             }
@@ -131,7 +88,7 @@ public final class Presence {
     }
 
     private void pend(String userId, LocalUser user, long openedAt, List<String> topics, long now) {
-        user.state = State.PENDING;
+        user.state = LocalUser.State.PENDING;
         user.connections = 1;
         user.openedAt = openedAt;
         user.topics = topics;
@@ -141,18 +98,18 @@ public final class Presence {
 
     public synchronized void closed(String userId, CloseReason reason, long now) {
         LocalUser user = users.get(userId);
-        if (user == null || user.state == State.DEPARTING || user.state == State.HANDED || --user.connections > 0) {
+        if (user == null || user.state == LocalUser.State.DEPARTING || user.state == LocalUser.State.HANDED || --user.connections > 0) {
             return;
         }
         long wait = settings.graceMillis() + (reason == CloseReason.SHUTDOWN ? settings.drainReconnectMillis() : 0);
-        depart(userId, user, reasonOf(reason), now, now + wait);
+        depart(userId, user, PresenceChange.reasonOf(reason), now, now + wait);
         if (user.reportedNode != null) {
             disconnected.add(userId);
         }
     }
 
     private void depart(String userId, LocalUser user, String reason, long closedAt, long dueAt) {
-        user.state = State.DEPARTING;
+        user.state = LocalUser.State.DEPARTING;
         user.connections = 0;
         user.reason = reason;
         user.closedAt = closedAt;
@@ -175,18 +132,18 @@ public final class Presence {
         }
         switch (user.state) {
             case HANDED -> users.remove(userId);
-            case ONLINE -> present.add(new Present(userId, user.reportedNode));
+            case ONLINE -> claims.add(new Claim(userId, user.reportedNode));
             case DEPARTING -> {
                 // The user is back, there: that node holds it now and reports its going.
                 users.remove(userId);
                 if (user.reportedNode != null) {
-                    present.add(new Present(userId, user.reportedNode));
+                    claims.add(new Claim(userId, user.reportedNode));
                 }
             }
             case PENDING -> {
                 // Both are new: the earlier connection (then the lower node id) reports the user.
                 if (user.openedAt < openedAt || (user.openedAt == openedAt && self.compareTo(node) < 0)) {
-                    present.add(new Present(userId, self));
+                    claims.add(new Claim(userId, self));
                 }
             }
         }
@@ -195,45 +152,36 @@ public final class Presence {
     /** Another node's last connection of the user closed: holding the user here cancels that node's departure. */
     public synchronized void disconnectedElsewhere(String node, String userId) {
         LocalUser user = users.get(userId);
-        if (user == null || node.equals(self) || user.state == State.HANDED) {
+        if (user == null || node.equals(self) || user.state == LocalUser.State.HANDED) {
             return;
         }
-        if (user.state == State.DEPARTING) {
+        if (user.state == LocalUser.State.DEPARTING) {
             // Departing on both: the lower node id reports it, the other forgets it.
             if (node.compareTo(self) < 0) {
                 users.remove(userId);
             }
             return;
         }
-        present.add(new Present(userId, user.reportedNode != null ? user.reportedNode : self));
+        claims.add(new Claim(userId, user.reportedNode != null ? user.reportedNode : self));
     }
 
     /** Another node holds the user: nothing to report here. */
-    public synchronized void presentElsewhere(String node, String userId, String reportedNode) {
+    public synchronized void claimedElsewhere(String node, String userId, String reportedNode) {
         LocalUser user = users.get(userId);
-        if (user == null || node.equals(self) || user.state == State.HANDED) {
+        if (user == null || node.equals(self) || user.state == LocalUser.State.HANDED) {
             return;
         }
-        if (user.state == State.PENDING) {
-            user.state = State.ONLINE;
+        if (user.state == LocalUser.State.PENDING) {
+            user.state = LocalUser.State.ONLINE;
             user.reportedNode = reportedNode;
-        } else if (user.state == State.DEPARTING) {
+        } else if (user.state == LocalUser.State.DEPARTING) {
             users.remove(userId);
         }
     }
 
     /** A node's periodic announcement (this node's own too, as the broker hands it back). */
     public synchronized void nodeHeard(String node, long now) {
-        if (node.equals(self)) {
-            selfHeardAt = now;
-            return;
-        }
-        Long stoppedAt = stopped.get(node);
-        if (stoppedAt != null && now - stoppedAt < settings.nodeDownMillis()) {
-            return;
-        }
-        stopped.remove(node);
-        nodes.put(node, now);
+        roster.heard(node, now);
     }
 
     /**
@@ -241,14 +189,13 @@ public final class Presence {
      * users pending here stay unreported (consumers saw them there), and the lowest live node adopts the
      * rest; the other nodes keep them for their grace only to know a reconnect at once, without asking.
      */
-    public synchronized void nodeStopped(String node, List<Departure> departures, long now) {
+    public synchronized void nodeStopped(String node, List<Handover> departures, long now) {
         if (node.equals(self)) {
             return;
         }
-        nodes.remove(node);
-        stopped.put(node, now);
-        boolean adopter = self.equals(lowestLiveNode());
-        for (Departure departure : departures) {
+        roster.stopped(node, now);
+        boolean adopter = self.equals(roster.lowestLive());
+        for (Handover departure : departures) {
             LocalUser user = users.get(departure.userId());
             if (user == null) {
                 user = new LocalUser();
@@ -257,10 +204,10 @@ public final class Presence {
                 users.put(departure.userId(), user);
                 depart(departure.userId(), user, departure.reason(), departure.closedAt(), departure.dueAt());
                 if (!adopter) {
-                    user.state = State.HANDED;
+                    user.state = LocalUser.State.HANDED;
                 }
-            } else if (user.state == State.PENDING) {
-                user.state = State.ONLINE;
+            } else if (user.state == LocalUser.State.PENDING) {
+                user.state = LocalUser.State.ONLINE;
                 user.reportedNode = departure.reportedNode();
             }
         }
@@ -270,10 +217,8 @@ public final class Presence {
 
     /** Reports what is due by {@code now}: confirmed users, ended graces, nodes gone silent. */
     public synchronized void tick(long now) {
-        for (Map.Entry<String, Long> node : List.copyOf(nodes.entrySet())) {
-            if (now - node.getValue() > settings.nodeDownMillis()) {
-                nodeDown(node.getKey(), now);
-            }
+        for (String node : roster.silent(now)) {
+            nodeDown(node, now);
         }
         while (!due.isEmpty() && due.peek().at() <= now) {
             Due next = due.poll();
@@ -281,13 +226,13 @@ public final class Presence {
             if (user == null || user.turn != next.turn()) {
                 continue;
             }
-            if (user.state == State.PENDING) {
-                user.state = State.ONLINE;
+            if (user.state == LocalUser.State.PENDING) {
+                user.state = LocalUser.State.ONLINE;
                 user.reportedNode = self;
                 changes.add(PresenceChange.online(next.userId(), self, user.topics, user.openedAt));
-            } else if (user.state == State.HANDED) {
+            } else if (user.state == LocalUser.State.HANDED) {
                 users.remove(next.userId());
-            } else if (user.state == State.DEPARTING) {
+            } else if (user.state == LocalUser.State.DEPARTING) {
                 users.remove(next.userId());
                 if (user.reportedNode != null) {
                     changes.add(PresenceChange.offline(next.userId(), user.lastNode, user.reason, user.closedAt));
@@ -297,83 +242,59 @@ public final class Presence {
     }
 
     private void nodeDown(String node, long now) {
-        nodes.remove(node);
+        roster.remove(node);
         // Consumers take the dead node's users for offline: report again the ones that are here now.
         users.forEach((userId, user) -> {
             if (node.equals(user.reportedNode)) {
                 user.reportedNode = self;
-                if (user.state == State.ONLINE) {
+                if (user.state == LocalUser.State.ONLINE) {
                     changes.add(PresenceChange.online(userId, self, user.topics, now));
                 }
             }
         });
-        boolean selfInTime = now - selfHeardAt <= 2 * settings.nodeIntervalMillis();
-        if (selfInTime && self.equals(lowestLiveNode())) {
+        if (roster.selfInTime(now) && self.equals(roster.lowestLive())) {
             changes.add(PresenceChange.nodeDown(node, "unresponsive", now));
         }
     }
 
     /** This node and the others heard from lately, in id order: the nodes a presence query waits for. */
     public synchronized Set<String> liveNodes() {
-        Set<String> live = new TreeSet<>(nodes.keySet());
-        live.add(self);
-        return live;
-    }
-
-    private String lowestLiveNode() {
-        String lowest = self;
-        for (String node : nodes.keySet()) {
-            if (node.compareTo(lowest) < 0) {
-                lowest = node;
-            }
-        }
-        return lowest;
+        return roster.live();
     }
 
     // ----- output -----
 
     /** Takes what is owed since the last call. */
-    public synchronized Batch drain() {
-        Batch batch = new Batch(disconnected, present, changes);
+    public synchronized Owed takeOwed() {
+        Owed owed = new Owed(disconnected, claims, changes);
         disconnected = new ArrayList<>();
-        present = new ArrayList<>();
+        claims = new ArrayList<>();
         changes = new ArrayList<>();
-        return batch;
+        return owed;
     }
 
     /**
      * This node stops: every user it still holds departs now (closed by the drain), and the departing
      * users consumers were told of are returned for another node to finish; then the node's own down change.
      */
-    public synchronized List<Departure> stop(long now) {
-        List<Departure> handed = new ArrayList<>();
+    public synchronized List<Handover> stop(long now) {
+        List<Handover> handed = new ArrayList<>();
         users.forEach((userId, user) -> {
-            if (user.state == State.HANDED) {
+            if (user.state == LocalUser.State.HANDED) {
                 return;
             }
-            if (user.state != State.DEPARTING) {
-                user.reason = reasonOf(CloseReason.SHUTDOWN);
+            if (user.state != LocalUser.State.DEPARTING) {
+                user.reason = PresenceChange.reasonOf(CloseReason.SHUTDOWN);
                 user.closedAt = now;
                 user.dueAt = now + settings.graceMillis() + settings.drainReconnectMillis();
             }
             if (user.reportedNode != null) {
-                handed.add(new Departure(userId, user.reportedNode, user.reason, user.closedAt, user.dueAt));
+                handed.add(new Handover(userId, user.reportedNode, user.reason, user.closedAt, user.dueAt));
             }
         });
         users.clear();
         due.clear();
         changes.add(PresenceChange.nodeDown(self, "stopped", now));
         return handed;
-    }
-
-    /** The reason an offline change gives for a connection's close. */
-    public static String reasonOf(CloseReason reason) {
-        return switch (reason) {
-            case CLIENT_GONE -> "client-gone";
-            case REPLACED -> "replaced";
-            case SLOW_CONSUMER -> "slow-consumer";
-            case SHUTDOWN -> "node-shutdown";
-            case TOKEN_EXPIRED -> "token-expired";
-        };
     }
 }

@@ -2,6 +2,8 @@ package io.massivesse.presence;
 
 import java.util.List;
 
+import io.massivesse.hub.CloseReason;
+
 /**
  * One change the cluster reports on the presence topic: a user came online or went offline, a node came
  * up or went down. Users are reported for the whole cluster: online when they had no connection anywhere,
@@ -10,7 +12,7 @@ import java.util.List;
  * @param userId  the user, {@code null} for a node change
  * @param node    the node that holds (or last held) the user's connection, or the node that came up or went down
  * @param topics  an online user's topics (of the connection that made it online); empty otherwise
- * @param reason  why a user went offline ({@link Presence#reasonOf}) or a node went down ({@code stopped}, {@code unresponsive})
+ * @param reason  why a user went offline ({@link #reasonOf}) or a node went down ({@code stopped}, {@code unresponsive})
  * @param at      epoch millis: when the connection opened or closed, when the node came up or was found down
  */
 public record PresenceChange(Kind kind, String userId, String node, List<String> topics, String reason, long at) {
@@ -44,5 +46,16 @@ public record PresenceChange(Kind kind, String userId, String node, List<String>
 
     public static PresenceChange nodeDown(String node, String reason, long at) {
         return new PresenceChange(Kind.NODE_DOWN, null, node, List.of(), reason, at);
+    }
+
+    /** The reason an offline change gives for a connection's close. */
+    public static String reasonOf(CloseReason reason) {
+        return switch (reason) {
+            case CLIENT_GONE -> "client-gone";
+            case REPLACED -> "replaced";
+            case SLOW_CONSUMER -> "slow-consumer";
+            case SHUTDOWN -> "node-shutdown";
+            case TOKEN_EXPIRED -> "token-expired";
+        };
     }
 }

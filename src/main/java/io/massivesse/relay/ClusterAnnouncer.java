@@ -20,12 +20,14 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.massivesse.presence.Handover;
 import io.massivesse.hub.CloseReason;
 import io.massivesse.hub.ConnectionWatcher;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
 import io.massivesse.presence.OpenedConnection;
+import io.massivesse.presence.Owed;
 import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceChange;
 import io.massivesse.presence.PresenceSettings;
@@ -151,18 +153,18 @@ public class ClusterAnnouncer implements ConnectionWatcher {
         Presence tracking = presence;
         if (tracking != null) {
             tracking.tick(System.currentTimeMillis());
-            send(tracking.drain());
+            send(tracking.takeOwed());
         }
     }
 
-    private void send(Presence.Batch batch) {
+    private void send(Owed batch) {
         String node = hub.settings().nodeId();
         try {
             if (!batch.disconnected().isEmpty()) {
-                relay.announceDepartures(node, batch.disconnected());
+                relay.announceDisconnected(node, batch.disconnected());
             }
-            if (!batch.present().isEmpty()) {
-                relay.claimPresent(node, batch.present());
+            if (!batch.claims().isEmpty()) {
+                relay.sendClaims(node, batch.claims());
             }
         } catch (RelayUnavailableException | RuntimeException e) {
             // Without the broker no node hears the others: the claims would be stale when it is back.
@@ -211,13 +213,13 @@ public class ClusterAnnouncer implements ConnectionWatcher {
         timers.forEach(timer -> timer.cancel(false));
         flush();
         presence = null;
-        List<Presence.Departure> departures = tracking.stop(System.currentTimeMillis());
+        List<Handover> departures = tracking.stop(System.currentTimeMillis());
         try {
             relay.announceStop(hub.settings().nodeId(), departures);
         } catch (RelayUnavailableException | RuntimeException e) {
             LOG.log(Level.WARNING, "Could not hand " + departures.size() + " departing users to another node", e);
         }
-        send(tracking.drain());
+        send(tracking.takeOwed());
         LOG.info("Left the cluster: handed " + departures.size() + " users to another node to finish their grace");
     }
 

@@ -3,9 +3,10 @@ package io.massivesse.relay;
 import java.util.List;
 import java.util.Set;
 
+import io.massivesse.presence.Claim;
+import io.massivesse.presence.Handover;
 import io.massivesse.event.Update;
 import io.massivesse.presence.OpenedConnection;
-import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceChange;
 import io.massivesse.presence.PresenceQuestion;
@@ -42,16 +43,16 @@ public interface Relay {
     boolean isAvailable();
 
     /** Tells the other nodes that the last connection of these users on {@code nodeId} closed. */
-    void announceDepartures(String nodeId, List<String> userIds) throws RelayUnavailableException;
+    void announceDisconnected(String nodeId, List<String> userIds) throws RelayUnavailableException;
 
     /** Answers other nodes' announcements: {@code nodeId} holds (or is departing) these users. */
-    void claimPresent(String nodeId, List<Presence.Present> claims) throws RelayUnavailableException;
+    void sendClaims(String nodeId, List<Claim> claims) throws RelayUnavailableException;
 
     /** The node's periodic "still here". */
     void announceNode(String nodeId) throws RelayUnavailableException;
 
     /** The node stops on purpose, handing over the users whose grace it has not finished. */
-    void announceStop(String nodeId, List<Presence.Departure> departures) throws RelayUnavailableException;
+    void announceStop(String nodeId, List<Handover> departures) throws RelayUnavailableException;
 
     /** Sends presence changes to the presence topic enterprise applications consume. */
     void publishPresence(String nodeId, List<PresenceChange> changes) throws RelayUnavailableException;

@@ -21,24 +21,24 @@ class PresenceTest {
 
     private static Presence node(String id) {
         Presence presence = new Presence(new PresenceSettings(id, GRACE, DRAIN, INTERVAL), T0);
-        presence.drain(); // its node-up
+        presence.takeOwed(); // its node-up
         return presence;
     }
 
     private static List<PresenceChange> changes(Presence presence) {
-        return presence.drain().changes();
+        return presence.takeOwed().changes();
     }
 
     /** What {@code from}'s batch tells {@code to}: its departures and its claims. */
-    private static void deliver(String fromId, Presence.Batch batch, Presence to) {
+    private static void deliver(String fromId, Owed batch, Presence to) {
         batch.disconnected().forEach(user -> to.disconnectedElsewhere(fromId, user));
-        batch.present().forEach(claim -> to.presentElsewhere(fromId, claim.userId(), claim.reportedNode()));
+        batch.claims().forEach(claim -> to.claimedElsewhere(fromId, claim.userId(), claim.reportedNode()));
     }
 
     @Test
     void aNodeAnnouncesItselfUpWhenItStarts() {
         Presence presence = new Presence(new PresenceSettings("node1", GRACE, DRAIN, INTERVAL), T0);
-        assertThat(presence.drain().changes()).containsExactly(PresenceChange.nodeUp("node1", T0));
+        assertThat(presence.takeOwed().changes()).containsExactly(PresenceChange.nodeUp("node1", T0));
     }
 
     @Test
@@ -51,7 +51,7 @@ class PresenceTest {
         assertThat(changes(node1)).containsExactly(PresenceChange.online("alice", "node1", List.of("orders/42"), T0));
 
         node1.closed("alice", CloseReason.CLIENT_GONE, T0 + 10_000);
-        assertThat(node1.drain().disconnected()).containsExactly("alice");
+        assertThat(node1.takeOwed().disconnected()).containsExactly("alice");
         node1.tick(T0 + 10_000 + GRACE - 1);
         assertThat(changes(node1)).isEmpty();
         node1.tick(T0 + 10_000 + GRACE);
@@ -80,12 +80,12 @@ class PresenceTest {
         assertThat(changes(node1)).hasSize(1);
 
         node1.closed("alice", CloseReason.SHUTDOWN, T0 + 2_000);
-        node1.drain();
+        node1.takeOwed();
         // It comes back on node2 after its retry hint; node2's announcement reaches node1, which claims the user.
         node2.opened("alice", T0 + 9_000, List.of(), T0 + 9_000);
         node1.connectedElsewhere("node2", "alice", T0 + 9_000);
-        Presence.Batch fromNode1 = node1.drain();
-        assertThat(fromNode1.present()).containsExactly(new Presence.Present("alice", "node1"));
+        Owed fromNode1 = node1.takeOwed();
+        assertThat(fromNode1.claims()).containsExactly(new Claim("alice", "node1"));
         deliver("node1", fromNode1, node2);
 
         node1.tick(T0 + 60_000);
@@ -116,10 +116,10 @@ class PresenceTest {
         node2.opened("alice", T0 + 3, List.of(), T0 + 3);
         node1.connectedElsewhere("node2", "alice", T0 + 3);
         node2.connectedElsewhere("node1", "alice", T0 + 5);
-        Presence.Batch fromNode1 = node1.drain();
-        Presence.Batch fromNode2 = node2.drain();
-        assertThat(fromNode1.present()).isEmpty();
-        assertThat(fromNode2.present()).containsExactly(new Presence.Present("alice", "node2"));
+        Owed fromNode1 = node1.takeOwed();
+        Owed fromNode2 = node2.takeOwed();
+        assertThat(fromNode1.claims()).isEmpty();
+        assertThat(fromNode2.claims()).containsExactly(new Claim("alice", "node2"));
         deliver("node2", fromNode2, node1);
         node1.tick(T0 + 1_000);
         node2.tick(T0 + 1_000);
@@ -136,12 +136,12 @@ class PresenceTest {
         changes(node1);
         node2.opened("alice", T0 + 2_000, List.of(), T0 + 2_000);
         node1.connectedElsewhere("node2", "alice", T0 + 2_000);
-        deliver("node1", node1.drain(), node2);
+        deliver("node1", node1.takeOwed(), node2);
 
         node1.closed("alice", CloseReason.CLIENT_GONE, T0 + 3_000);
-        Presence.Batch fromNode1 = node1.drain();
+        Owed fromNode1 = node1.takeOwed();
         deliver("node1", fromNode1, node2);
-        deliver("node2", node2.drain(), node1);
+        deliver("node2", node2.takeOwed(), node1);
         node1.tick(T0 + 60_000);
         node2.tick(T0 + 60_000);
         assertThat(changes(node1)).isEmpty();
@@ -155,7 +155,7 @@ class PresenceTest {
         Presence node1 = node("node1");
         node1.opened("alice", T0, List.of(), T0);
         node1.closed("alice", CloseReason.CLIENT_GONE, T0 + 100);
-        assertThat(node1.drain().disconnected()).isEmpty();
+        assertThat(node1.takeOwed().disconnected()).isEmpty();
         node1.tick(T0 + 60_000);
         assertThat(changes(node1)).isEmpty();
     }
@@ -195,7 +195,7 @@ class PresenceTest {
     void usersMovedFromADeadNodeAreReportedAgainByTheirNewNode() {
         Presence node2 = node("node2");
         node2.opened("alice", T0, List.of("t"), T0);
-        node2.presentElsewhere("node3", "alice", "node3");
+        node2.claimedElsewhere("node3", "alice", "node3");
         node2.nodeHeard("node2", T0);
         node2.nodeHeard("node3", T0);
         long later = T0 + 3 * INTERVAL + 1;
@@ -218,8 +218,8 @@ class PresenceTest {
         node3.tick(T0 + 1_000);
         assertThat(changes(node3)).hasSize(2);
         node3.closed("alice", CloseReason.SHUTDOWN, T0 + 2_000);
-        List<Presence.Departure> handed = node3.stop(T0 + 2_500);
-        assertThat(handed).extracting(Presence.Departure::userId).containsExactlyInAnyOrder("alice", "bob");
+        List<Handover> handed = node3.stop(T0 + 2_500);
+        assertThat(handed).extracting(Handover::userId).containsExactlyInAnyOrder("alice", "bob");
         assertThat(changes(node3)).containsExactly(PresenceChange.nodeDown("node3", "stopped", T0 + 2_500));
 
         node1.nodeStopped("node3", handed, T0 + 2_600);

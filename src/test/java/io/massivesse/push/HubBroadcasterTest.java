@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.massivesse.presence.Claim;
+import io.massivesse.presence.Handover;
 import io.massivesse.event.EventIds;
 import io.massivesse.event.Update;
 import io.massivesse.hub.DuplicatePolicy;
@@ -24,7 +26,6 @@ import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
 import io.massivesse.presence.OpenedConnection;
-import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceChange;
 import io.massivesse.presence.PresenceQuestion;
@@ -196,16 +197,16 @@ class HubBroadcasterTest {
         public void changeSubscriptions(String userId, List<String> added, List<String> removed) { }
 
         @Override
-        public void announceDepartures(String nodeId, List<String> userIds) { }
+        public void announceDisconnected(String nodeId, List<String> userIds) { }
 
         @Override
-        public void claimPresent(String nodeId, List<Presence.Present> claims) { }
+        public void sendClaims(String nodeId, List<Claim> claims) { }
 
         @Override
         public void announceNode(String nodeId) { }
 
         @Override
-        public void announceStop(String nodeId, List<Presence.Departure> departures) { }
+        public void announceStop(String nodeId, List<Handover> departures) { }
 
         @Override
         public void publishPresence(String nodeId, List<PresenceChange> changes) { }

@@ -12,6 +12,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.massivesse.presence.Claim;
+import io.massivesse.presence.Handover;
 import io.massivesse.event.Topics;
 import io.massivesse.event.Update;
 import io.massivesse.hub.CloseReason;
@@ -70,7 +72,7 @@ class ClusterAnnouncerTest {
         final CountDownLatch departuresHeld = new CountDownLatch(1);
 
         @Override
-        public void announceDepartures(String nodeId, List<String> userIds) throws RelayUnavailableException {
+        public void announceDisconnected(String nodeId, List<String> userIds) throws RelayUnavailableException {
             if (down) {
                 throw new RelayUnavailableException("broker down", null);
             }
@@ -88,7 +90,7 @@ class ClusterAnnouncerTest {
         }
 
         @Override
-        public void claimPresent(String nodeId, List<Presence.Present> claims) {
+        public void sendClaims(String nodeId, List<Claim> claims) {
         }
 
         @Override
@@ -96,7 +98,7 @@ class ClusterAnnouncerTest {
         }
 
         @Override
-        public void announceStop(String nodeId, List<Presence.Departure> handed) {
+        public void announceStop(String nodeId, List<Handover> handed) {
         }
 
         @Override

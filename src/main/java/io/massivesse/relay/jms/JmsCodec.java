@@ -19,10 +19,11 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 
+import io.massivesse.presence.Claim;
+import io.massivesse.presence.Handover;
 import io.massivesse.event.FieldRules;
 import io.massivesse.event.Update;
 import io.massivesse.presence.OpenedConnection;
-import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceChange;
 import io.massivesse.presence.PresenceQuestion;
@@ -64,7 +65,7 @@ public final class JmsCodec {
 
     /** What a node does with one message from the topic. */
     public sealed interface Inbound
-            permits Event, Connected, Subscriptions, Disconnected, Claimed, NodeAlive, NodeStopped, Question, Invalid {
+            permits Event, Connected, Subscriptions, Disconnected, Claims, NodeAlive, NodeStopped, Question, Invalid {
     }
 
     public record Event(Update update) implements Inbound {
@@ -83,7 +84,7 @@ public final class JmsCodec {
     }
 
     /** Another node holds (or departs) these users. */
-    public record Claimed(String node, List<Presence.Present> claims) implements Inbound {
+    public record Claims(String node, List<Claim> claims) implements Inbound {
     }
 
     /** A node's periodic announcement. */
@@ -91,7 +92,7 @@ public final class JmsCodec {
     }
 
     /** A node stopped on purpose, handing over its departing users. */
-    public record NodeStopped(String node, List<Presence.Departure> departures) implements Inbound {
+    public record NodeStopped(String node, List<Handover> departures) implements Inbound {
     }
 
     /** A presence query, to be answered to {@code message.getJMSReplyTo()}. */
@@ -148,10 +149,10 @@ public final class JmsCodec {
     }
 
     /** Node-to-node: {@code <reportedNode> <userId>} lines, the users the node holds. */
-    public static void writePresent(String node, List<Presence.Present> claims, TextMessage message) throws JMSException {
+    public static void writePresent(String node, List<Claim> claims, TextMessage message) throws JMSException {
         control(message, CONTROL_PRESENT, node);
         StringBuilder lines = new StringBuilder(claims.size() * 24);
-        for (Presence.Present claim : claims) {
+        for (Claim claim : claims) {
             lines.append(claim.reportedNode()).append(' ').append(claim.userId()).append('\n');
         }
         message.setText(lines.toString());
@@ -162,11 +163,11 @@ public final class JmsCodec {
     }
 
     /** Node-to-node: {@code <dueAt> <closedAt> <reason> <reportedNode> <userId>} lines, the users handed over. */
-    public static void writeStopped(String node, List<Presence.Departure> departures, TextMessage message)
+    public static void writeStopped(String node, List<Handover> departures, TextMessage message)
             throws JMSException {
         control(message, CONTROL_STOPPED, node);
         StringBuilder lines = new StringBuilder(departures.size() * 48);
-        for (Presence.Departure departure : departures) {
+        for (Handover departure : departures) {
             lines.append(departure.dueAt()).append(' ').append(departure.closedAt()).append(' ')
                     .append(departure.reason()).append(' ').append(departure.reportedNode()).append(' ')
                     .append(departure.userId()).append('\n');
@@ -333,19 +334,19 @@ public final class JmsCodec {
                     yield new Disconnected(node, lines);
                 }
                 case CONTROL_PRESENT -> {
-                    List<Presence.Present> claims = new ArrayList<>();
+                    List<Claim> claims = new ArrayList<>();
                     for (String line : lines) {
                         String[] parts = fields(line, 2);
-                        claims.add(new Presence.Present(requireName(parts[1]), requireName(parts[0])));
+                        claims.add(new Claim(requireName(parts[1]), requireName(parts[0])));
                     }
-                    yield new Claimed(node, claims);
+                    yield new Claims(node, claims);
                 }
                 case CONTROL_NODE -> new NodeAlive(node);
                 case CONTROL_STOPPED -> {
-                    List<Presence.Departure> departures = new ArrayList<>();
+                    List<Handover> departures = new ArrayList<>();
                     for (String line : lines) {
                         String[] parts = fields(line, 5);
-                        departures.add(new Presence.Departure(requireName(parts[4]), requireName(parts[3]),
+                        departures.add(new Handover(requireName(parts[4]), requireName(parts[3]),
                                 requireName(parts[2]), Long.parseLong(parts[1]), Long.parseLong(parts[0])));
                     }
                     yield new NodeStopped(node, departures);

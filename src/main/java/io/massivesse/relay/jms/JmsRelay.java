@@ -22,6 +22,8 @@ import jakarta.jms.Topic;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.massivesse.presence.Claim;
+import io.massivesse.presence.Handover;
 import io.massivesse.event.Update;
 import io.massivesse.presence.OpenedConnection;
 import io.massivesse.presence.Presence;
@@ -116,12 +118,12 @@ public class JmsRelay implements Relay {
     }
 
     @Override
-    public void announceDepartures(String nodeId, List<String> userIds) throws RelayUnavailableException {
+    public void announceDisconnected(String nodeId, List<String> userIds) throws RelayUnavailableException {
         send(message -> JmsCodec.writeDisconnected(nodeId, userIds, message));
     }
 
     @Override
-    public void claimPresent(String nodeId, List<Presence.Present> claims) throws RelayUnavailableException {
+    public void sendClaims(String nodeId, List<Claim> claims) throws RelayUnavailableException {
         send(message -> JmsCodec.writePresent(nodeId, claims, message));
     }
 
@@ -132,7 +134,7 @@ public class JmsRelay implements Relay {
     }
 
     @Override
-    public void announceStop(String nodeId, List<Presence.Departure> departures) throws RelayUnavailableException {
+    public void announceStop(String nodeId, List<Handover> departures) throws RelayUnavailableException {
         send(message -> JmsCodec.writeStopped(nodeId, departures, message));
     }
 

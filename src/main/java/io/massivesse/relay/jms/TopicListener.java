@@ -95,8 +95,8 @@ public class TopicListener implements MessageListener {
     private static void toPresence(Presence presence, JmsCodec.Inbound inbound, Message message, long now) {
         if (inbound instanceof JmsCodec.Disconnected gone) {
             gone.userIds().forEach(userId -> presence.disconnectedElsewhere(gone.node(), userId));
-        } else if (inbound instanceof JmsCodec.Claimed claimed) {
-            claimed.claims().forEach(claim -> presence.presentElsewhere(claimed.node(), claim.userId(), claim.reportedNode()));
+        } else if (inbound instanceof JmsCodec.Claims claimed) {
+            claimed.claims().forEach(claim -> presence.claimedElsewhere(claimed.node(), claim.userId(), claim.reportedNode()));
         } else if (inbound instanceof JmsCodec.NodeAlive alive) {
             presence.nodeHeard(alive.node(), now);
         } else if (inbound instanceof JmsCodec.NodeStopped stopped) {

@@ -12,9 +12,10 @@ import jakarta.jms.TextMessage;
 
 import org.junit.jupiter.api.Test;
 
+import io.massivesse.presence.Claim;
+import io.massivesse.presence.Handover;
 import io.massivesse.event.Update;
 import io.massivesse.presence.OpenedConnection;
-import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceChange;
 import io.massivesse.presence.PresenceQuestion;
@@ -156,14 +157,14 @@ class JmsCodecTest {
     @Test
     void presenceControlMessagesSurviveTheTrip() throws JMSException {
         TextMessage claims = textMessage();
-        JmsCodec.writePresent("node2", List.of(new Presence.Present("alice", "node1")), claims);
-        assertThat(JmsCodec.read(claims)).isEqualTo(new JmsCodec.Claimed("node2", List.of(new Presence.Present("alice", "node1"))));
+        JmsCodec.writePresent("node2", List.of(new Claim("alice", "node1")), claims);
+        assertThat(JmsCodec.read(claims)).isEqualTo(new JmsCodec.Claims("node2", List.of(new Claim("alice", "node1"))));
 
         TextMessage gone = textMessage();
         JmsCodec.writeDisconnected("node2", List.of("alice", "bob"), gone);
         assertThat(JmsCodec.read(gone)).isEqualTo(new JmsCodec.Disconnected("node2", List.of("alice", "bob")));
 
-        Presence.Departure departure = new Presence.Departure("bob", "node1", "node-shutdown", 10L, 20L);
+        Handover departure = new Handover("bob", "node1", "node-shutdown", 10L, 20L);
         TextMessage stopped = textMessage();
         JmsCodec.writeStopped("node2", List.of(departure), stopped);
         assertThat(JmsCodec.read(stopped)).isEqualTo(new JmsCodec.NodeStopped("node2", List.of(departure)));
