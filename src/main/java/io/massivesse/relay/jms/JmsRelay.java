@@ -95,8 +95,7 @@ public class JmsRelay implements Relay {
         Span span = traces.startSend(update);
         try {
             send(message -> {
-                message.setText(update.data());
-                JmsCodec.write(update, message);
+                EventMessages.write(update, message);
                 traces.carry(span, message);
             });
         } catch (RelayUnavailableException e) {
@@ -109,33 +108,33 @@ public class JmsRelay implements Relay {
 
     @Override
     public void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException {
-        send(message -> JmsCodec.writeConnected(nodeId, connections, message));
+        send(message -> ControlMessages.writeConnected(nodeId, connections, message));
     }
 
     @Override
     public void changeSubscriptions(String userId, List<String> added, List<String> removed) throws RelayUnavailableException {
-        send(message -> JmsCodec.writeSubscriptions(userId, added, removed, message));
+        send(message -> ControlMessages.writeSubscriptions(userId, added, removed, message));
     }
 
     @Override
     public void announceDisconnected(String nodeId, List<String> userIds) throws RelayUnavailableException {
-        send(message -> JmsCodec.writeDisconnected(nodeId, userIds, message));
+        send(message -> ControlMessages.writeDisconnected(nodeId, userIds, message));
     }
 
     @Override
     public void sendClaims(String nodeId, List<Claim> claims) throws RelayUnavailableException {
-        send(message -> JmsCodec.writePresent(nodeId, claims, message));
+        send(message -> ControlMessages.writePresent(nodeId, claims, message));
     }
 
     @Override
     public void announceNode(String nodeId) throws RelayUnavailableException {
         long ttl = PresenceSettings.MISSED_ANNOUNCEMENTS * nodeIntervalSeconds * 1000;
-        send(topic, DeliveryMode.NON_PERSISTENT, ttl, message -> JmsCodec.writeNode(nodeId, message));
+        send(topic, DeliveryMode.NON_PERSISTENT, ttl, message -> ControlMessages.writeNode(nodeId, message));
     }
 
     @Override
     public void announceStop(String nodeId, List<Handover> departures) throws RelayUnavailableException {
-        send(message -> JmsCodec.writeStopped(nodeId, departures, message));
+        send(message -> ControlMessages.writeStopped(nodeId, departures, message));
     }
 
     /** Persistent and without expiry: a consumer's durable subscription keeps every change, across a broker restart too. */
@@ -144,8 +143,8 @@ public class JmsRelay implements Relay {
         for (int from = 0; from < changes.size(); from += CHANGES_PER_MESSAGE) {
             List<PresenceChange> part = changes.subList(from, Math.min(changes.size(), from + CHANGES_PER_MESSAGE));
             send(presenceTopic, DeliveryMode.PERSISTENT, 0, message -> {
-                message.setText(JmsCodec.presence(nodeId, part));
-                message.setStringProperty(JmsCodec.NODE, nodeId);
+                message.setText(PresenceMessages.presence(nodeId, part));
+                message.setStringProperty(ControlMessages.NODE, nodeId);
             });
             presenceMetrics.presenceMessageSent(part.size());
         }
@@ -163,7 +162,7 @@ public class JmsRelay implements Relay {
             TemporaryQueue replies = context.createTemporaryQueue();
             try (JMSConsumer consumer = context.createConsumer(replies)) {
                 TextMessage message = context.createTextMessage();
-                JmsCodec.writeQuestion(nodeId, question, message);
+                ControlMessages.writeQuestion(nodeId, question, message);
                 message.setJMSReplyTo(replies);
                 context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT).setTimeToLive(timeoutMillis)
                         .send(topic, message);
@@ -208,7 +207,7 @@ public class JmsRelay implements Relay {
             return null;
         }
         try {
-            return JmsCodec.readAnswer(text.getText());
+            return PresenceMessages.readAnswer(text.getText());
         } catch (RuntimeException malformed) {
             LOG.warning("A presence answer that could not be read was skipped (" + malformed + "): "
                     + text.getText().substring(0, Math.min(200, text.getText().length())));
@@ -223,7 +222,7 @@ public class JmsRelay implements Relay {
         }
         try (JMSContext context = factory.createContext()) {
             context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                    .send(question.getJMSReplyTo(), context.createTextMessage(JmsCodec.answer(answer)));
+                    .send(question.getJMSReplyTo(), context.createTextMessage(PresenceMessages.answer(answer)));
         } catch (JMSRuntimeException e) {
             probe.markDown();
             throw e;

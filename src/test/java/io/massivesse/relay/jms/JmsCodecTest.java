@@ -64,7 +64,7 @@ class JmsCodecTest {
         Update update = new Update("1764107000000-0001-node1", "news", "hello\nworld", "alice", 1764107000000L);
         TextMessage message = textMessage();
         message.setText(update.data());
-        JmsCodec.write(update, message);
+        EventMessages.write(update, message);
         assertThat(JmsCodec.read(message)).isEqualTo(new JmsCodec.Event(update));
     }
 
@@ -72,15 +72,15 @@ class JmsCodecTest {
     void aBatchOfConnectionsSurvivesTheTrip() throws JMSException {
         List<OpenedConnection> opened = List.of(new OpenedConnection("alice", 10L), new OpenedConnection("bob@x.org", 11L));
         TextMessage message = textMessage();
-        JmsCodec.writeConnected("node2", opened, message);
+        ControlMessages.writeConnected("node2", opened, message);
         assertThat(JmsCodec.read(message)).isEqualTo(new JmsCodec.Connected("node2", opened));
     }
 
     @Test
     void aConnectedMessageWithABadLineIsDropped() throws JMSException {
         TextMessage message = textMessage();
-        message.setStringProperty(JmsCodec.CONTROL, JmsCodec.CONTROL_CONNECTED);
-        message.setStringProperty(JmsCodec.NODE, "node2");
+        message.setStringProperty(ControlMessages.CONTROL, ControlMessages.CONTROL_CONNECTED);
+        message.setStringProperty(ControlMessages.NODE, "node2");
         message.setText("10 alice\nnot-a-number bob\n");
         assertThat(refusal(message)).isEqualTo("a connected message has a bad line");
         message.setText("10 ../etc\n");
@@ -89,22 +89,22 @@ class JmsCodecTest {
 
     @Test
     void controlMessagesNeedAKnownKindANodeAndABody() throws JMSException {
-        assertThat(refusal(message("x", JmsCodec.CONTROL, "shutdown"))).isEqualTo("unknown control message 'shutdown'");
-        assertThat(refusal(message(null, JmsCodec.CONTROL, JmsCodec.CONTROL_CONNECTED)))
+        assertThat(refusal(message("x", ControlMessages.CONTROL, "shutdown"))).isEqualTo("unknown control message 'shutdown'");
+        assertThat(refusal(message(null, ControlMessages.CONTROL, ControlMessages.CONTROL_CONNECTED)))
                 .isEqualTo("a connected message needs sseNode and a text body");
     }
 
     @Test
     void aForeignMessageIsCheckedLikeARestPublish() throws JMSException {
-        assertThat(refusal(message("x", JmsCodec.EVENT, "a\nevent: forged")))
+        assertThat(refusal(message("x", EventMessages.EVENT, "a\nevent: forged")))
                 .isEqualTo("sseEvent: event name must be 1-128 characters without CR, LF or NUL");
-        assertThat(refusal(message("x", JmsCodec.EVENT, "")))
+        assertThat(refusal(message("x", EventMessages.EVENT, "")))
                 .isEqualTo("sseEvent: event name must be 1-128 characters without CR, LF or NUL");
-        assertThat(refusal(message("x", JmsCodec.USER_ID, "../etc")))
+        assertThat(refusal(message("x", EventMessages.USER_ID, "../etc")))
                 .isEqualTo("sseUserId: userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");
-        assertThat(refusal(message("x", JmsCodec.ID, "x".repeat(129))))
+        assertThat(refusal(message("x", EventMessages.ID, "x".repeat(129))))
                 .isEqualTo("sseId: id must be 1-128 characters without CR, LF or NUL");
-        assertThat(refusal(message("x", JmsCodec.ID, "a\0b"))).isEqualTo("sseId: id must be 1-128 characters without CR, LF or NUL");
+        assertThat(refusal(message("x", EventMessages.ID, "a\0b"))).isEqualTo("sseId: id must be 1-128 characters without CR, LF or NUL");
         assertThat(refusal(message("  \n"))).isEqualTo("missing or blank data");
         assertThat(refusal(message(null))).isEqualTo("missing or blank data");
 
@@ -119,28 +119,28 @@ class JmsCodecTest {
         Update update = new Update("1764107000000-0002-node1", null, "shipped", null, "orders/42", 1764107000000L);
         TextMessage message = textMessage();
         message.setText(update.data());
-        JmsCodec.write(update, message);
-        assertThat(message.getStringProperty(JmsCodec.TOPIC)).isEqualTo("orders/42");
+        EventMessages.write(update, message);
+        assertThat(message.getStringProperty(EventMessages.TOPIC)).isEqualTo("orders/42");
         assertThat(JmsCodec.read(message)).isEqualTo(new JmsCodec.Event(update));
 
-        assertThat(refusal(message("x", JmsCodec.TOPIC, "orders/42", JmsCodec.USER_ID, "alice")))
+        assertThat(refusal(message("x", EventMessages.TOPIC, "orders/42", EventMessages.USER_ID, "alice")))
                 .isEqualTo("a message goes to a user (sseUserId) or to a topic (sseTopic), not both");
-        assertThat(refusal(message("x", JmsCodec.TOPIC, "orders/*")))
+        assertThat(refusal(message("x", EventMessages.TOPIC, "orders/*")))
                 .isEqualTo("sseTopic: topic 'orders/*' is a prefix: an event is published to one topic name");
-        assertThat(refusal(message("x", JmsCodec.TOPIC, "orders//42"))).startsWith("sseTopic: topic 'orders//42' is not a topic name");
+        assertThat(refusal(message("x", EventMessages.TOPIC, "orders//42"))).startsWith("sseTopic: topic 'orders//42' is not a topic name");
     }
 
     @Test
     void aSubscriptionChangeSurvivesTheTrip() throws JMSException {
         TextMessage message = textMessage();
-        JmsCodec.writeSubscriptions("alice", List.of("orders/42", "tenants/acme/*"), List.of("orders/41"), message);
+        ControlMessages.writeSubscriptions("alice", List.of("orders/42", "tenants/acme/*"), List.of("orders/41"), message);
         assertThat(JmsCodec.read(message)).isEqualTo(
                 new JmsCodec.Subscriptions("alice", List.of("orders/42", "tenants/acme/*"), List.of("orders/41")));
         message.setText("+orders/42\n*bad\n");
         assertThat(refusal(message)).isEqualTo("a subscriptions message has a bad line");
         message.setText("+orders//42\n");
         assertThat(refusal(message)).isEqualTo("a subscriptions message has a bad line");
-        assertThat(refusal(message("+a", JmsCodec.CONTROL, JmsCodec.CONTROL_SUBSCRIPTIONS)))
+        assertThat(refusal(message("+a", ControlMessages.CONTROL, ControlMessages.CONTROL_SUBSCRIPTIONS)))
                 .isEqualTo("a subscriptions message needs a valid sseUserId and a text body");
     }
 
@@ -157,48 +157,48 @@ class JmsCodecTest {
     @Test
     void presenceControlMessagesSurviveTheTrip() throws JMSException {
         TextMessage claims = textMessage();
-        JmsCodec.writePresent("node2", List.of(new Claim("alice", "node1")), claims);
+        ControlMessages.writePresent("node2", List.of(new Claim("alice", "node1")), claims);
         assertThat(JmsCodec.read(claims)).isEqualTo(new JmsCodec.Claims("node2", List.of(new Claim("alice", "node1"))));
 
         TextMessage gone = textMessage();
-        JmsCodec.writeDisconnected("node2", List.of("alice", "bob"), gone);
+        ControlMessages.writeDisconnected("node2", List.of("alice", "bob"), gone);
         assertThat(JmsCodec.read(gone)).isEqualTo(new JmsCodec.Disconnected("node2", List.of("alice", "bob")));
 
         Handover departure = new Handover("bob", "node1", "node-shutdown", 10L, 20L);
         TextMessage stopped = textMessage();
-        JmsCodec.writeStopped("node2", List.of(departure), stopped);
+        ControlMessages.writeStopped("node2", List.of(departure), stopped);
         assertThat(JmsCodec.read(stopped)).isEqualTo(new JmsCodec.NodeStopped("node2", List.of(departure)));
 
         TextMessage alive = textMessage();
-        JmsCodec.writeNode("node2", alive);
+        ControlMessages.writeNode("node2", alive);
         assertThat(JmsCodec.read(alive)).isEqualTo(new JmsCodec.NodeAlive("node2"));
 
         TextMessage question = textMessage();
-        JmsCodec.writeQuestion("node2", PresenceQuestion.topic("orders/*"), question);
+        ControlMessages.writeQuestion("node2", PresenceQuestion.topic("orders/*"), question);
         assertThat(JmsCodec.read(question)).isEqualTo(new JmsCodec.Question("node2", PresenceQuestion.topic("orders/*")));
     }
 
     @Test
     void badPresenceLinesAreRefused() throws JMSException {
-        assertThat(refusal(message("node1 al\u0000ice", JmsCodec.CONTROL, JmsCodec.CONTROL_PRESENT, JmsCodec.NODE, "node2")))
+        assertThat(refusal(message("node1 al\u0000ice", ControlMessages.CONTROL, ControlMessages.CONTROL_PRESENT, ControlMessages.NODE, "node2")))
                 .contains("bad line");
-        assertThat(refusal(message("x 10 r n u", JmsCodec.CONTROL, JmsCodec.CONTROL_STOPPED, JmsCodec.NODE, "node2")))
+        assertThat(refusal(message("x 10 r n u", ControlMessages.CONTROL, ControlMessages.CONTROL_STOPPED, ControlMessages.NODE, "node2")))
                 .contains("bad line");
-        assertThat(refusal(message("alice", JmsCodec.CONTROL, JmsCodec.CONTROL_DISCONNECTED))).contains("sseNode");
-        assertThat(refusal(message("orders/**", JmsCodec.CONTROL, JmsCodec.CONTROL_QUESTION, JmsCodec.NODE, "node2",
-                JmsCodec.QUESTION, "topic"))).contains("presence query");
+        assertThat(refusal(message("alice", ControlMessages.CONTROL, ControlMessages.CONTROL_DISCONNECTED))).contains("sseNode");
+        assertThat(refusal(message("orders/**", ControlMessages.CONTROL, ControlMessages.CONTROL_QUESTION, ControlMessages.NODE, "node2",
+                ControlMessages.QUESTION, "topic"))).contains("presence query");
     }
 
     @Test
     void anAnswerSurvivesTheTrip() {
         PresenceAnswer answer = new PresenceAnswer("node3",
                 List.of(new PresenceAnswer.Connection(1764107000000L, List.of("orders/42"))), Set.of("alice"));
-        assertThat(JmsCodec.readAnswer(JmsCodec.answer(answer))).isEqualTo(answer);
+        assertThat(PresenceMessages.readAnswer(PresenceMessages.answer(answer))).isEqualTo(answer);
     }
 
     @Test
     void presenceChangesAreOneJsonDocumentPerMessage() {
-        String json = JmsCodec.presence("node1", List.of(
+        String json = PresenceMessages.presence("node1", List.of(
                 PresenceChange.online("alice", "node1", List.of("orders/42"), 1764579000000L),
                 PresenceChange.offline("bob", "node2", "client-gone", 1764579001000L),
                 PresenceChange.nodeDown("node3", "unresponsive", 1764579002000L)));

@@ -23,7 +23,7 @@ class JmsRelayAnswersTest {
     }
 
     private static String answerOf(String node, String user) {
-        return JmsCodec.answer(new PresenceAnswer(node, List.of(), Set.of(user)));
+        return PresenceMessages.answer(new PresenceAnswer(node, List.of(), Set.of(user)));
     }
 
     @Test
