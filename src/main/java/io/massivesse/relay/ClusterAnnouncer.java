@@ -18,8 +18,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.massivesse.presence.Handover;
 import io.massivesse.hub.CloseReason;
 import io.massivesse.hub.ConnectionWatcher;
@@ -61,21 +59,7 @@ public class ClusterAnnouncer implements ConnectionWatcher {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
-    @ConfigProperty(name = "sse.presence.enabled")
-    boolean presenceEnabled;
-
-    @Inject
-    @ConfigProperty(name = "sse.presence.grace.seconds")
-    long graceSeconds;
-
-    @Inject
-    @ConfigProperty(name = "sse.presence.node.interval.seconds")
-    long nodeIntervalSeconds;
-
-    /** A drained client waits up to the retry plus the spread before it reconnects: its grace starts after that. */
-    @Inject
-    @ConfigProperty(name = "sse.shutdown.spread.millis")
-    long spreadMillis;
+    PresenceSettings settings;
 
     private final ConcurrentLinkedQueue<OpenedConnection> pending = new ConcurrentLinkedQueue<>();
     private final List<PresenceChange> unsent = new ArrayList<>();
@@ -84,10 +68,10 @@ public class ClusterAnnouncer implements ConnectionWatcher {
 
     @PostConstruct
     void start() {
-        if (presenceEnabled) {
-            track(new Presence(new PresenceSettings(hub.settings().nodeId(), graceSeconds * 1000,
-                    hub.settings().retryMillis() + spreadMillis, nodeIntervalSeconds * 1000), System.currentTimeMillis()));
-            timers.add(scheduler.scheduleWithFixedDelay(this::announceNode, 0, nodeIntervalSeconds, TimeUnit.SECONDS));
+        if (settings.enabled()) {
+            track(new Presence(settings, System.currentTimeMillis()));
+            timers.add(scheduler.scheduleWithFixedDelay(this::announceNode, 0, settings.nodeIntervalMillis(),
+                    TimeUnit.MILLISECONDS));
         }
         hub.watch(this);
         timers.add(scheduler.scheduleWithFixedDelay(this::flush, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS));

@@ -9,9 +9,9 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.massivesse.event.Update;
+import io.massivesse.relay.RelaySettings;
 import io.massivesse.hub.Hub;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -48,12 +48,7 @@ public class EventTraces {
     OpenTelemetry openTelemetry;
 
     @Inject
-    @ConfigProperty(name = "sse.node.id")
-    String nodeId;
-
-    @Inject
-    @ConfigProperty(name = "sse.topic")
-    String topicName;
+    RelaySettings settings;
 
     private Tracer tracer;
     private TextMapPropagator propagator;
@@ -63,7 +58,7 @@ public class EventTraces {
     void init() {
         tracer = openTelemetry.getTracer("io.massivesse");
         propagator = openTelemetry.getPropagators().getTextMapPropagator();
-        sendName = "publish " + topicName;
+        sendName = "publish " + settings.topicName();
     }
 
     /** The send of an accepted event to the topic; {@link #carry} puts its context into the message. */
@@ -75,11 +70,11 @@ public class EventTraces {
         return tracer.spanBuilder(name)
                 .setSpanKind(kind)
                 .setAttribute(MESSAGING_SYSTEM, "activemq")
-                .setAttribute(DESTINATION, topicName)
+                .setAttribute(DESTINATION, settings.topicName())
                 .setAttribute(OPERATION, operation)
                 .setAttribute(EVENT_ID, update.id())
                 .setAttribute(TARGET, update.target())
-                .setAttribute(NODE, nodeId);
+                .setAttribute(NODE, settings.nodeId());
     }
 
     /** Writes the span's context as message properties ({@code traceparent}, and {@code tracestate} when set). */

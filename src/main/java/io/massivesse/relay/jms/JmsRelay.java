@@ -20,8 +20,6 @@ import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.massivesse.presence.Claim;
 import io.massivesse.presence.Handover;
 import io.massivesse.event.Update;
@@ -31,8 +29,8 @@ import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceChange;
 import io.massivesse.presence.PresenceMetrics;
 import io.massivesse.presence.PresenceQuestion;
-import io.massivesse.presence.PresenceSettings;
 import io.massivesse.relay.Relay;
+import io.massivesse.relay.RelaySettings;
 import io.massivesse.relay.RelayUnavailableException;
 import io.opentelemetry.api.trace.Span;
 
@@ -64,26 +62,10 @@ public class JmsRelay implements Relay {
     EventTraces traces;
 
     @Inject
-    @ConfigProperty(name = "sse.node.id")
-    String nodeId;
+    RelaySettings settings;
 
     /** Presence changes are at most this many to a message, so a node's 15,000 users make a few messages, none huge. */
     static final int CHANGES_PER_MESSAGE = 1_000;
-
-    /** A node's announcement is worth nothing once the others would have taken it for down. */
-    @Inject
-    @ConfigProperty(name = "sse.presence.node.interval.seconds")
-    long nodeIntervalSeconds;
-
-    /** Events expire on the broker after this: a node away longer, or gone for good, does not pile them up. */
-    @Inject
-    @ConfigProperty(name = "sse.relay.ttl.seconds")
-    long ttlSeconds;
-
-    /** Persistent events survive a broker restart, at the cost of a journal write each. */
-    @Inject
-    @ConfigProperty(name = "sse.relay.persistent")
-    boolean persistent;
 
     @Override
     public boolean isAvailable() {
@@ -128,8 +110,8 @@ public class JmsRelay implements Relay {
 
     @Override
     public void announceNode(String nodeId) throws RelayUnavailableException {
-        long ttl = PresenceSettings.MISSED_ANNOUNCEMENTS * nodeIntervalSeconds * 1000;
-        send(topic, DeliveryMode.NON_PERSISTENT, ttl, message -> ControlMessages.writeNode(nodeId, message));
+        send(topic, DeliveryMode.NON_PERSISTENT, settings.announcementTtlMillis(),
+                message -> ControlMessages.writeNode(nodeId, message));
     }
 
     @Override
@@ -162,7 +144,7 @@ public class JmsRelay implements Relay {
             TemporaryQueue replies = context.createTemporaryQueue();
             try (JMSConsumer consumer = context.createConsumer(replies)) {
                 TextMessage message = context.createTextMessage();
-                ControlMessages.writeQuestion(nodeId, question, message);
+                ControlMessages.writeQuestion(settings.nodeId(), question, message);
                 message.setJMSReplyTo(replies);
                 context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT).setTimeToLive(timeoutMillis)
                         .send(topic, message);
@@ -236,7 +218,8 @@ public class JmsRelay implements Relay {
 
     /** To the events topic, as the events themselves go: persistent or not as configured, with their time to live. */
     private void send(MessageWriter writer) throws RelayUnavailableException {
-        send(topic, persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT, ttlSeconds * 1000, writer);
+        send(topic, settings.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT, settings.eventTtlMillis(),
+                writer);
     }
 
     private void send(Topic to, int deliveryMode, long ttlMillis, MessageWriter writer) throws RelayUnavailableException {
