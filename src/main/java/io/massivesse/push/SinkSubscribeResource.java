@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.SseEventSink;
 
-import io.massivesse.event.Topics;
 import io.massivesse.hub.Hub;
 
 /**
@@ -42,8 +41,8 @@ public class SinkSubscribeResource {
                         @QueryParam("topic") List<String> topics,
                         @Context SseEventSink sink,
                         @Context HttpServletRequest request) {
-        String lastEventId = SubscribeResource.validate(userId, lastEventIdHeader, lastEventIdQuery);
-        Topics listening = SubscribeResource.topicsOf(topics, hub.settings().maxTopicsPerConnection());
-        broadcaster.register(sink, userId, lastEventId, listening, SubscribeResource.streamEndsAt(request));
+        SubscribeRequest asked = SubscribeRequest.parse(userId, lastEventIdHeader, lastEventIdQuery, topics,
+                hub.settings().maxTopicsPerConnection(), request);
+        broadcaster.register(sink, asked.userId(), asked.lastEventId(), asked.topics(), asked.endsAtMillis());
     }
 }

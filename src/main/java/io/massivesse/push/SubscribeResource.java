@@ -1,8 +1,6 @@
 package io.massivesse.push;
 
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,8 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.massivesse.event.FieldRules;
-import io.massivesse.event.Topics;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
 import io.massivesse.hub.SubscribeRefusedException;
@@ -84,52 +80,20 @@ public class SubscribeResource {
                         @Suspended AsyncResponse async,
                         @Context HttpServletRequest request) {
         try {
-            String lastEventId = validate(userId, lastEventIdHeader, lastEventIdQuery);
-            Topics listening = topicsOf(topics, hub.settings().maxTopicsPerConnection());
+            SubscribeRequest asked = SubscribeRequest.parse(userId, lastEventIdHeader, lastEventIdQuery, topics,
+                    hub.settings().maxTopicsPerConnection(), request);
             AsyncContext context = request.getAsyncContext();
             // An event stream has no end the container should enforce: a client's close is watched for, a vanished client found by the heartbeat.
             context.setTimeout(0);
             // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
             ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
-            Subscriber subscriber = hub.subscribe(userId, stream, lastEventId, listening, streamEndsAt(request));
+            Subscriber subscriber = hub.subscribe(asked.userId(), stream, asked.lastEventId(), asked.topics(),
+                    asked.endsAtMillis());
             context.addListener(stream.listenerFor(subscriber));
             stream.watch(closeWatch, request.getProtocol(), subscriber);
         } catch (ApiException | SubscribeRefusedException refused) {
             // Through the exception mappers, as every other refusal goes: the same JSON answer.
             async.resume(refused);
         }
-    }
-
-    /**
-     * Checks the user id and the Last-Event-ID (header first: EventSource sends it on its own
-     * reconnects; the query form is for a client's first connect).
-     *
-     * @return the last event id, or {@code null}
-     */
-    static String validate(String userId, String lastEventIdHeader, String lastEventIdQuery) {
-        ApiException.refuseIf(FieldRules.userIdProblem(userId));
-        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdQuery;
-        if (lastEventId != null) {
-            ApiException.refuseIf(FieldRules.lastEventIdProblem(lastEventId));
-        }
-        return lastEventId;
-    }
-
-    /** When the stream must end (its token's expiry, set by the security filter), or 0 for never. */
-    static long streamEndsAt(HttpServletRequest request) {
-        return request.getAttribute(CallerAttributes.STREAM_ENDS_AT) instanceof Long endsAt ? endsAt : 0;
-    }
-
-    /** The {@code topic} parameters as the connection's topics: each a name or a prefix, at most {@code max} of them. */
-    static Topics topicsOf(List<String> selectors, int max) {
-        if (selectors == null || selectors.isEmpty()) {
-            return Topics.NONE;
-        }
-        Set<String> distinct = new LinkedHashSet<>(selectors);
-        if (distinct.size() > max) {
-            throw new ApiException(400, distinct.size() + " topics asked for; a connection may listen to at most " + max);
-        }
-        distinct.forEach(selector -> ApiException.refuseIf(FieldRules.topicSelectorProblem(selector)));
-        return Topics.of(distinct);
     }
 }

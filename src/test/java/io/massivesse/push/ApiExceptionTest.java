@@ -51,15 +51,15 @@ class ApiExceptionTest {
 
     @Test
     void aBrokenFieldRuleIsA400WithTheRulesReason() {
-        assertThatThrownBy(() -> SubscribeResource.validate("../etc", null, null))
+        assertThatThrownBy(() -> SubscribeRequest.lastEventId("../etc", null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).isEqualTo("userId must be 1-128 characters of A-Z a-z 0-9 . _ @ -");
                 });
-        assertThatThrownBy(() -> SubscribeResource.validate("alice", "a\nb", null))
+        assertThatThrownBy(() -> SubscribeRequest.lastEventId("alice", "a\nb", null))
                 .isInstanceOfSatisfying(ApiException.class, e ->
                         assertThat(e.getMessage()).isEqualTo("Last-Event-ID must be 1-128 characters without CR, LF or NUL"));
-        assertThat(SubscribeResource.validate("alice", null, "42")).isEqualTo("42");
-        assertThat(SubscribeResource.validate("alice", "7", "42")).isEqualTo("7");
+        assertThat(SubscribeRequest.lastEventId("alice", null, "42")).isEqualTo("42");
+        assertThat(SubscribeRequest.lastEventId("alice", "7", "42")).isEqualTo("7");
     }
 }
