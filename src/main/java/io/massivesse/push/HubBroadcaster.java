@@ -21,14 +21,11 @@ import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.massivesse.event.EventIds;
 import io.massivesse.event.FieldRules;
 import io.massivesse.event.Topics;
-import io.massivesse.event.Update;
 import io.massivesse.hub.CloseReason;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.Subscriber;
-import io.massivesse.relay.Relay;
 import io.massivesse.relay.RelayUnavailableException;
 
 /**
@@ -48,13 +45,7 @@ public class HubBroadcaster implements SseBroadcaster {
     Hub hub;
 
     @Inject
-    Relay relay;
-
-    @Inject
-    EventIds ids;
-
-    @Inject
-    PublishMetrics metrics;
+    Publisher publisher;
 
     @Inject
     @ConfigProperty(name = "sse.max.message.bytes")
@@ -112,15 +103,11 @@ public class HubBroadcaster implements SseBroadcaster {
         if (problem.isPresent()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(problem.get()));
         }
-        String id = event.getId() != null ? event.getId() : ids.next();
-        Update update = new Update(id, event.getName(), data, null, System.currentTimeMillis());
         try {
-            relay.publish(update);
+            return CompletableFuture.completedFuture(publisher.publish(event.getId(), event.getName(), data, null, null));
         } catch (RelayUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
-        metrics.eventPublished(update.target());
-        return CompletableFuture.completedFuture(id);
     }
 
     @Override

@@ -23,10 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.massivesse.event.EventIds;
 import io.massivesse.event.FieldRules;
-import io.massivesse.event.Update;
-import io.massivesse.relay.Relay;
 import io.massivesse.relay.RelayUnavailableException;
 
 /** {@code POST /sse/broadcast}, {@code /sse/send/{userId}} and {@code /sse/topics/{topic}}: accept an event for the cluster. */
@@ -55,13 +52,7 @@ public class PublishResource {
     public static final String EVENT_BODY = "event";
 
     @Inject
-    Relay relay;
-
-    @Inject
-    EventIds ids;
-
-    @Inject
-    PublishMetrics metrics;
+    Publisher publisher;
 
     @Inject
     @ConfigProperty(name = "sse.max.message.bytes")
@@ -111,15 +102,13 @@ public class PublishResource {
 
     private Response publish(String userId, String topic, String contentType, String message, InputStream body) {
         PublishRequest request = PublishRequest.parse(contentType, body, message, maxMessageBytes);
-        String id = request.id() != null ? request.id() : ids.next();
-        Update update = new Update(id, request.event(), request.data(), userId, topic, System.currentTimeMillis());
+        String id;
         try {
-            relay.publish(update);
+            id = publisher.publish(request.id(), request.event(), request.data(), userId, topic);
         } catch (RelayUnavailableException e) {
             return ErrorResponses.of(503, "the event could not be accepted now (" + e.getMessage()
                     + "); retry with the same id", 2);
         }
-        metrics.eventPublished(update.target());
         String accepted = JSON.createObjectBuilder().add("id", id).build().toString();
         return Response.accepted(accepted).type(MediaType.APPLICATION_JSON_TYPE).build();
     }

@@ -100,7 +100,8 @@ final class SinkEventStream implements EventStream {
     static OutboundSseEvent toEvent(byte[] frame) {
         String text = new String(frame, StandardCharsets.UTF_8);
         if (text.startsWith(ID_LEAD)) {
-            return new EncodedEvent(text.substring(ID_LEAD.length(), text.length() - FRAME_END.length()));
+            // Everything after the id: lead, up to the blank line that ends the frame.
+            return new FrameEvent(text.substring(ID_LEAD.length(), text.length() - FRAME_END.length()), null, null, -1, null);
         }
         String name = null;
         String comment = null;
@@ -117,15 +118,19 @@ final class SinkEventStream implements EventStream {
                 data = line.substring(6);
             }
         }
-        return new FieldEvent(name, comment, retry, data);
+        return new FrameEvent(null, name, comment, retry, data);
     }
 
-    /** A control frame or the heartbeat, field by field. */
-    private record FieldEvent(String name, String comment, long reconnectDelay, String data) implements OutboundSseEvent {
+    /**
+     * One of our frames as JAX-RS's event: a data event as encoded once (all of it in {@code id}, no data), or a
+     * control frame or the heartbeat field by field.
+     */
+    private record FrameEvent(String id, String name, String comment, long reconnectDelay, String data)
+            implements OutboundSseEvent {
 
         @Override
         public String getId() {
-            return null;
+            return id;
         }
 
         @Override
@@ -148,9 +153,10 @@ final class SinkEventStream implements EventStream {
             return reconnectDelay >= 0;
         }
 
+        /** A type whenever something follows the fields: the data, or (for a data event) the rest of the id. */
         @Override
         public Class<?> getType() {
-            return data == null ? null : String.class;
+            return id != null || data != null ? String.class : null;
         }
 
         @Override
@@ -166,56 +172,6 @@ final class SinkEventStream implements EventStream {
         @Override
         public Object getData() {
             return data;
-        }
-    }
-
-    /** A data event as encoded once: everything after its {@code id: } lead, up to the blank line that ends it. */
-    private record EncodedEvent(String fromId) implements OutboundSseEvent {
-
-        @Override
-        public String getId() {
-            return fromId;
-        }
-
-        @Override
-        public String getName() {
-            return null;
-        }
-
-        @Override
-        public String getComment() {
-            return null;
-        }
-
-        @Override
-        public long getReconnectDelay() {
-            return -1;
-        }
-
-        @Override
-        public boolean isReconnectDelaySet() {
-            return false;
-        }
-
-        /** A type, so the id is written, but no data: the data lines are in the id already. */
-        @Override
-        public Class<?> getType() {
-            return String.class;
-        }
-
-        @Override
-        public Type getGenericType() {
-            return String.class;
-        }
-
-        @Override
-        public MediaType getMediaType() {
-            return MediaType.TEXT_PLAIN_TYPE;
-        }
-
-        @Override
-        public Object getData() {
-            return null;
         }
     }
 }

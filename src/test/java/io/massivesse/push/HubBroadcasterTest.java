@@ -52,9 +52,10 @@ class HubBroadcasterTest {
                 HubMetrics.NONE);
         broadcaster = new HubBroadcaster();
         broadcaster.hub = hub;
-        broadcaster.relay = new LoopbackRelay();
-        broadcaster.ids = new EventIds("node-b");
-        broadcaster.metrics = target -> { };
+        broadcaster.publisher = new Publisher();
+        broadcaster.publisher.relay = new LoopbackRelay();
+        broadcaster.publisher.ids = new EventIds("node-b");
+        broadcaster.publisher.metrics = target -> { };
         broadcaster.maxMessageBytes = 1000;
     }
 
