@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.massivesse.hub.Hub;
-import io.massivesse.relay.Relay;
+import io.massivesse.relay.EventRelay;
 
 /**
  * {@code /health/ready}: whether a load balancer should send new subscribers here. DOWN while the
@@ -22,7 +22,7 @@ public class ReadyCheck implements HealthCheck {
     Hub hub;
 
     @Inject
-    Relay relay;
+    EventRelay relay;
 
     @Override
     public HealthCheckResponse call() {

@@ -14,9 +14,6 @@ import io.massivesse.event.Update;
  */
 final class FanOut {
 
-    /** What {@link #deliver} answers for an event it had fanned out already (a redelivery), which it skips. */
-    static final long REDELIVERED = -1;
-
     private final HubSettings settings;
     private final Connections connections;
     private final TopicIndex topics;
@@ -33,7 +30,7 @@ final class FanOut {
         this.metrics = metrics;
     }
 
-    /** Queues the event's frame for its connections; returns how many took it, or {@link #REDELIVERED}. */
+    /** Queues the event's frame for its connections; returns how many took it, or {@link EventHandler#REDELIVERED}. */
     long deliver(Update update, byte[] frame) {
         long start = System.nanoTime();
         long lagMillis = System.currentTimeMillis() - update.publishedAt();
@@ -41,7 +38,7 @@ final class FanOut {
         // already drops repeated ids from publishers, so an id seen again here is such a redelivery.
         if (!delivered.add(update.id())) {
             metrics.eventRedelivered();
-            return REDELIVERED;
+            return EventHandler.REDELIVERED;
         }
         history.append(update, frame);
         long count;

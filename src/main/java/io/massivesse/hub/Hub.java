@@ -19,7 +19,7 @@ import io.massivesse.event.Update;
  * topic index, the deadlines and the history; events go out through {@link FanOut}, time through
  * {@link StreamClock}. Plain Java so the logic is unit-tested without a server; the CDI wiring makes it a bean.
  */
-public class Hub {
+public class Hub implements EventHandler {
 
     /** One INFO line per connect and disconnect; operators turn it off by this logger's level. */
     private static final Logger CONNECTIONS = Logger.getLogger("io.massivesse.connections");
@@ -147,14 +147,7 @@ public class Hub {
         }
     }
 
-    /** What {@link #deliver} answers for an event it had fanned out already (a redelivery), which it skips. */
-    public static final long REDELIVERED = FanOut.REDELIVERED;
-
-    /**
-     * Hands an event to every matching local connection. Never blocks on a client.
-     *
-     * @return the connections whose queue took it, or {@link #REDELIVERED}
-     */
+    @Override
     public long deliver(Update update) {
         byte[] frame = SseFrames.event(update);
         dispatch.lock();
@@ -171,6 +164,7 @@ public class Hub {
      * Changes the topics of the user's connections open on this node now: {@code added} ones join (up to
      * the per-connection limit), {@code removed} ones leave. The next event of a topic sees the change.
      */
+    @Override
     public void changeTopics(String userId, List<String> added, List<String> removed) {
         dispatch.lock();
         try {

@@ -14,16 +14,17 @@ package io.massivesse.hub;
  * @param replaySize             events kept for Last-Event-ID replay (0 turns replay off)
  * @param replayMaxBytes         bytes of frames kept for replay at most
  * @param maxTopicsPerConnection topics one connection may listen to
+ * @param shutdownSpreadMillis   a drained node's clients are told to reconnect within the retry plus this
  */
 public record HubSettings(String nodeId, int bufferSize, int slowConsumerSeconds, int heartbeatSeconds,
                           int retryMillis, int maxConnections, int maxConnectionsPerUser,
                           DuplicatePolicy duplicatePolicy, int replaySize, long replayMaxBytes,
-                          int maxTopicsPerConnection) {
+                          int maxTopicsPerConnection, int shutdownSpreadMillis) {
 
     public HubSettings {
         if (bufferSize < 1 || heartbeatSeconds < 1 || slowConsumerSeconds < 1 || maxConnections < 1
                 || maxConnectionsPerUser < 1 || retryMillis < 0 || replaySize < 0 || replayMaxBytes < 0
-                || maxTopicsPerConnection < 0) {
+                || maxTopicsPerConnection < 0 || shutdownSpreadMillis < 0) {
             throw new IllegalArgumentException("invalid hub settings: " + this);
         }
     }

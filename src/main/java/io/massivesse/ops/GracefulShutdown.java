@@ -20,7 +20,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.massivesse.hub.Hub;
-import io.massivesse.relay.ClusterAnnouncer;
+import io.massivesse.presence.ClusterPresence;
 
 /**
  * Drains the node when the server stops. Liberty stops an application only after its quiesce
@@ -40,12 +40,7 @@ public class GracefulShutdown {
     Hub hub;
 
     @Inject
-    ClusterAnnouncer announcer;
-
-    /** Clients reconnect between sse.retry.millis and that plus this: 100,000 of them not in the same instant. */
-    @Inject
-    @ConfigProperty(name = "sse.shutdown.spread.millis")
-    int spreadMillis;
+    ClusterPresence cluster;
 
     /** How long a stop waits for streams to end after the goodbye frames were queued. */
     @Inject
@@ -108,8 +103,8 @@ public class GracefulShutdown {
      * the drain had told the last of them).
      */
     void drainAndWait() {
-        announcer.leave();
-        hub.drain(spreadMillis);
+        cluster.leave();
+        hub.drain(hub.settings().shutdownSpreadMillis());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
         while (hub.activeConnections() > 0 && System.nanoTime() < deadline) {
             try {

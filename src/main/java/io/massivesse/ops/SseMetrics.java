@@ -24,12 +24,12 @@ import org.eclipse.microprofile.metrics.Timer;
 import io.massivesse.hub.CloseReason;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
+import io.massivesse.presence.ClusterPresence;
 import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceMetrics;
 import io.massivesse.presence.PresenceQuestion;
 import io.massivesse.push.PublishMetrics;
 import io.massivesse.push.RateLimitMetrics;
-import io.massivesse.relay.ClusterAnnouncer;
 
 /**
  * The node's application metrics at {@code /metrics} (Prometheus names in the README's
@@ -46,7 +46,7 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, 
     Instance<Hub> hub;
 
     @Inject
-    Instance<ClusterAnnouncer> announcer;
+    Instance<ClusterPresence> cluster;
 
     private Counter opened;
     private Counter presenceMessages;
@@ -105,13 +105,13 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, 
         }
         registry.gauge(Metadata.builder().withName("sse.presence.nodes")
                 .withDescription("nodes this node counts as live, itself included (0 with presence off)").build(),
-                announcer, a -> {
+                cluster, a -> {
                     Presence presence = a.get().presence();
                     return presence == null ? 0 : presence.liveNodes().size();
                 });
         registry.gauge(Metadata.builder().withName("sse.presence.users")
                 .withDescription("users this node's presence keeps: connected here, or within their grace (0 with presence off)").build(),
-                announcer, a -> {
+                cluster, a -> {
                     Presence presence = a.get().presence();
                     return presence == null ? 0 : presence.trackedUsers();
                 });

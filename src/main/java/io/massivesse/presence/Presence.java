@@ -8,6 +8,8 @@ import java.util.PriorityQueue;
 import java.util.Set;
 
 import io.massivesse.hub.CloseReason;
+import io.massivesse.relay.Claim;
+import io.massivesse.relay.Handover;
 
 /**
  * This node's part of the cluster's presence: which of its users are online, the changes it owes the

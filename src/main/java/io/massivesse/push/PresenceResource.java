@@ -28,11 +28,11 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.massivesse.event.FieldRules;
+import io.massivesse.presence.ClusterPresence;
 import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceQuestion;
-import io.massivesse.relay.ClusterAnnouncer;
-import io.massivesse.relay.Relay;
+import io.massivesse.presence.PresenceRelay;
 import io.massivesse.relay.RelayUnavailableException;
 
 /**
@@ -53,10 +53,10 @@ public class PresenceResource {
     static final int MAX_LIMIT = 1_000;
 
     @Inject
-    Relay relay;
+    PresenceRelay relay;
 
     @Inject
-    ClusterAnnouncer announcer;
+    ClusterPresence cluster;
 
     @Inject
     @ConfigProperty(name = "sse.presence.query.timeout.millis")
@@ -124,7 +124,7 @@ public class PresenceResource {
     }
 
     private Asked ask(PresenceQuestion question) {
-        Presence presence = announcer.presence();
+        Presence presence = cluster.presence();
         if (presence == null) {
             throw new ApiException(404, "presence is off on this node (SSE_PRESENCE_ENABLED=false)");
         }

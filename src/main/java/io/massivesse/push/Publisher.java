@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 
 import io.massivesse.event.EventIds;
 import io.massivesse.event.Update;
-import io.massivesse.relay.Relay;
+import io.massivesse.relay.EventRelay;
 import io.massivesse.relay.RelayUnavailableException;
 
 /**
@@ -16,7 +16,7 @@ import io.massivesse.relay.RelayUnavailableException;
 public class Publisher {
 
     @Inject
-    Relay relay;
+    EventRelay relay;
 
     @Inject
     EventIds ids;

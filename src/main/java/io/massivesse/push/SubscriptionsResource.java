@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.massivesse.event.FieldRules;
 import io.massivesse.hub.Hub;
-import io.massivesse.relay.Relay;
+import io.massivesse.relay.EventRelay;
 import io.massivesse.relay.RelayUnavailableException;
 
 /**
@@ -39,7 +39,7 @@ public class SubscriptionsResource {
     private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
-    Relay relay;
+    EventRelay relay;
 
     @Inject
     Hub hub;

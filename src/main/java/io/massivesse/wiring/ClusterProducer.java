@@ -44,15 +44,11 @@ public class ClusterProducer {
     long nodeIntervalSeconds;
 
     /** A drained client waits up to the retry plus the spread before it reconnects: its grace starts after that. */
-    @Inject
-    @ConfigProperty(name = "sse.shutdown.spread.millis")
-    long spreadMillis;
-
     @Produces
     @Singleton
     PresenceSettings presenceSettings(Hub hub) {
         return new PresenceSettings(hub.settings().nodeId(), graceSeconds * 1000,
-                hub.settings().retryMillis() + spreadMillis, nodeIntervalSeconds * 1000, presenceEnabled);
+                hub.settings().retryMillis() + hub.settings().shutdownSpreadMillis(), nodeIntervalSeconds * 1000, presenceEnabled);
     }
 
     @Produces

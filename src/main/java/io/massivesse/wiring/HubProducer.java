@@ -75,6 +75,11 @@ public class HubProducer {
     @ConfigProperty(name = "sse.max.topics.per.connection")
     int maxTopicsPerConnection;
 
+    /** Clients reconnect between sse.retry.millis and that plus this: 100,000 of them not in the same instant. */
+    @Inject
+    @ConfigProperty(name = "sse.shutdown.spread.millis")
+    int shutdownSpreadMillis;
+
     /** A plain singleton: the hub is not proxied, so the hot path pays no proxy indirection. */
     @Produces
     @Singleton
@@ -84,7 +89,7 @@ public class HubProducer {
         }
         HubSettings settings = new HubSettings(nodeId, bufferSize, slowConsumerSeconds, heartbeatSeconds, retryMillis,
                 maxConnections, maxConnectionsPerUser, DuplicatePolicy.parse(duplicatePolicy), replaySize, replayMaxBytes,
-                maxTopicsPerConnection);
+                maxTopicsPerConnection, shutdownSpreadMillis);
         LOG.info("SSE hub started: " + settings);
         return new Hub(settings, metrics);
     }

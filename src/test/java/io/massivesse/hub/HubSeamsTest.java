@@ -31,7 +31,7 @@ class HubSeamsTest {
 
     private Hub hub(int maxConnections, int replaySize, HubMetrics metrics) {
         hub = new Hub(new HubSettings("node-t", 100, 30, 30, 2000, maxConnections, 3, DuplicatePolicy.REPLACE,
-                replaySize, 1 << 20, 3), threads, metrics);
+                replaySize, 1 << 20, 3, 0), threads, metrics);
         return hub;
     }
 

@@ -28,7 +28,7 @@ class HubTest {
     private final CountingMetrics metrics = new CountingMetrics();
 
     private Hub hub(int buffer, int slowSeconds, int maxConnections, int perUser, DuplicatePolicy policy) {
-        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, 50, 1 << 20, 3),
+        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, 50, 1 << 20, 3, 0),
                 writers, metrics);
         return hub;
     }

@@ -5,6 +5,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.massivesse.hub.CloseReason;
+import io.massivesse.relay.Claim;
+import io.massivesse.relay.Handover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -26,7 +26,7 @@ class ApiExceptionTest {
 
     @Test
     void overTheUserLimitIs429AndAtCapacityOrDrainingIs503WithRetryAfter() {
-        Hub hub = new Hub(new HubSettings("n", 10, 30, 30, 1000, 3, 1, DuplicatePolicy.ALLOW, 0, 0, 64), HubMetrics.NONE);
+        Hub hub = new Hub(new HubSettings("n", 10, 30, 30, 1000, 3, 1, DuplicatePolicy.ALLOW, 0, 0, 64, 0), HubMetrics.NONE);
         try {
             hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
             ApiException perUser = refusal(hub, "alice");

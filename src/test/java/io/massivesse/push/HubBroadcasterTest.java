@@ -3,7 +3,6 @@ package io.massivesse.push;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,19 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.massivesse.presence.Claim;
-import io.massivesse.presence.Handover;
 import io.massivesse.event.EventIds;
 import io.massivesse.event.Update;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
-import io.massivesse.presence.OpenedConnection;
-import io.massivesse.presence.PresenceAnswer;
-import io.massivesse.presence.PresenceChange;
-import io.massivesse.presence.PresenceQuestion;
-import io.massivesse.relay.Relay;
+import io.massivesse.relay.EventRelay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +41,7 @@ class HubBroadcasterTest {
 
     @BeforeEach
     void start() {
-        hub = new Hub(new HubSettings("node-b", 100, 30, 30, 2000, 100, 3, DuplicatePolicy.REPLACE, 100, 1_000_000, 10),
+        hub = new Hub(new HubSettings("node-b", 100, 30, 30, 2000, 100, 3, DuplicatePolicy.REPLACE, 100, 1_000_000, 10, 0),
                 HubMetrics.NONE);
         broadcaster = new HubBroadcaster();
         broadcaster.hub = hub;
@@ -179,7 +172,7 @@ class HubBroadcasterTest {
     }
 
     /** One node's topic: what is published reaches this node's hub. */
-    private final class LoopbackRelay implements Relay {
+    private final class LoopbackRelay implements EventRelay {
         @Override
         public void publish(Update update) {
             published.add(update);
@@ -192,29 +185,6 @@ class HubBroadcasterTest {
         }
 
         @Override
-        public void announceConnections(String nodeId, List<OpenedConnection> connections) { }
-
-        @Override
         public void changeSubscriptions(String userId, List<String> added, List<String> removed) { }
-
-        @Override
-        public void announceDisconnected(String nodeId, List<String> userIds) { }
-
-        @Override
-        public void sendClaims(String nodeId, List<Claim> claims) { }
-
-        @Override
-        public void announceNode(String nodeId) { }
-
-        @Override
-        public void announceStop(String nodeId, List<Handover> departures) { }
-
-        @Override
-        public void publishPresence(String nodeId, List<PresenceChange> changes) { }
-
-        @Override
-        public List<PresenceAnswer> ask(PresenceQuestion question, Set<String> expected, long timeoutMillis) {
-            return List.of();
-        }
     }
 }

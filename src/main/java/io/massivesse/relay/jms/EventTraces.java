@@ -9,10 +9,9 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 
-
 import io.massivesse.event.Update;
+import io.massivesse.hub.EventHandler;
 import io.massivesse.relay.RelaySettings;
-import io.massivesse.hub.Hub;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -94,9 +93,9 @@ public class EventTraces {
         return span("fan-out", SpanKind.CONSUMER, "process", update).setParent(sent).startSpan();
     }
 
-    /** Ends a fan-out with what {@link Hub#deliver} answered; the span's length is the fan-out time. */
+    /** Ends a fan-out with what {@link EventHandler#deliver} answered; the span's length is the fan-out time. */
     static void fannedOut(Span span, long connections) {
-        if (connections == Hub.REDELIVERED) {
+        if (connections == EventHandler.REDELIVERED) {
             span.setAttribute(REDELIVERED, true);
             span.setAttribute(CONNECTIONS, 0L);
         } else {

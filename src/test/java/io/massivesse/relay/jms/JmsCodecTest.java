@@ -12,13 +12,14 @@ import jakarta.jms.TextMessage;
 
 import org.junit.jupiter.api.Test;
 
-import io.massivesse.presence.Claim;
-import io.massivesse.presence.Handover;
 import io.massivesse.event.Update;
-import io.massivesse.presence.OpenedConnection;
 import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceChange;
 import io.massivesse.presence.PresenceQuestion;
+import io.massivesse.relay.Claim;
+import io.massivesse.relay.ControlMessage;
+import io.massivesse.relay.Handover;
+import io.massivesse.relay.OpenedConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,14 +73,14 @@ class JmsCodecTest {
     void aBatchOfConnectionsSurvivesTheTrip() throws JMSException {
         List<OpenedConnection> opened = List.of(new OpenedConnection("alice", 10L), new OpenedConnection("bob@x.org", 11L));
         TextMessage message = textMessage();
-        ControlMessages.writeConnected("node2", opened, message);
-        assertThat(JmsCodec.read(message)).isEqualTo(new JmsCodec.Connected("node2", opened));
+        ControlMessages.write(new ControlMessage.Connected("node2", opened), message);
+        assertThat(JmsCodec.read(message)).isEqualTo(new JmsCodec.Control(new ControlMessage.Connected("node2", opened)));
     }
 
     @Test
     void aConnectedMessageWithABadLineIsDropped() throws JMSException {
         TextMessage message = textMessage();
-        message.setStringProperty(ControlMessages.CONTROL, ControlMessages.CONTROL_CONNECTED);
+        message.setStringProperty(ControlMessages.CONTROL, "connected");
         message.setStringProperty(ControlMessages.NODE, "node2");
         message.setText("10 alice\nnot-a-number bob\n");
         assertThat(refusal(message)).isEqualTo("a connected message has a bad line");
@@ -90,7 +91,7 @@ class JmsCodecTest {
     @Test
     void controlMessagesNeedAKnownKindANodeAndABody() throws JMSException {
         assertThat(refusal(message("x", ControlMessages.CONTROL, "shutdown"))).isEqualTo("unknown control message 'shutdown'");
-        assertThat(refusal(message(null, ControlMessages.CONTROL, ControlMessages.CONTROL_CONNECTED)))
+        assertThat(refusal(message(null, ControlMessages.CONTROL, "connected")))
                 .isEqualTo("a connected message needs sseNode and a text body");
     }
 
@@ -140,7 +141,7 @@ class JmsCodecTest {
         assertThat(refusal(message)).isEqualTo("a subscriptions message has a bad line");
         message.setText("+orders//42\n");
         assertThat(refusal(message)).isEqualTo("a subscriptions message has a bad line");
-        assertThat(refusal(message("+a", ControlMessages.CONTROL, ControlMessages.CONTROL_SUBSCRIPTIONS)))
+        assertThat(refusal(message("+a", ControlMessages.CONTROL, ControlMessages.SUBSCRIPTIONS)))
                 .isEqualTo("a subscriptions message needs a valid sseUserId and a text body");
     }
 
@@ -157,21 +158,21 @@ class JmsCodecTest {
     @Test
     void presenceControlMessagesSurviveTheTrip() throws JMSException {
         TextMessage claims = textMessage();
-        ControlMessages.writePresent("node2", List.of(new Claim("alice", "node1")), claims);
-        assertThat(JmsCodec.read(claims)).isEqualTo(new JmsCodec.Claims("node2", List.of(new Claim("alice", "node1"))));
+        ControlMessages.write(new ControlMessage.Claims("node2", List.of(new Claim("alice", "node1"))), claims);
+        assertThat(JmsCodec.read(claims)).isEqualTo(new JmsCodec.Control(new ControlMessage.Claims("node2", List.of(new Claim("alice", "node1")))));
 
         TextMessage gone = textMessage();
-        ControlMessages.writeDisconnected("node2", List.of("alice", "bob"), gone);
-        assertThat(JmsCodec.read(gone)).isEqualTo(new JmsCodec.Disconnected("node2", List.of("alice", "bob")));
+        ControlMessages.write(new ControlMessage.Disconnected("node2", List.of("alice", "bob")), gone);
+        assertThat(JmsCodec.read(gone)).isEqualTo(new JmsCodec.Control(new ControlMessage.Disconnected("node2", List.of("alice", "bob"))));
 
         Handover departure = new Handover("bob", "node1", "node-shutdown", 10L, 20L);
         TextMessage stopped = textMessage();
-        ControlMessages.writeStopped("node2", List.of(departure), stopped);
-        assertThat(JmsCodec.read(stopped)).isEqualTo(new JmsCodec.NodeStopped("node2", List.of(departure)));
+        ControlMessages.write(new ControlMessage.NodeStopped("node2", List.of(departure)), stopped);
+        assertThat(JmsCodec.read(stopped)).isEqualTo(new JmsCodec.Control(new ControlMessage.NodeStopped("node2", List.of(departure))));
 
         TextMessage alive = textMessage();
-        ControlMessages.writeNode("node2", alive);
-        assertThat(JmsCodec.read(alive)).isEqualTo(new JmsCodec.NodeAlive("node2"));
+        ControlMessages.write(new ControlMessage.NodeAlive("node2"), alive);
+        assertThat(JmsCodec.read(alive)).isEqualTo(new JmsCodec.Control(new ControlMessage.NodeAlive("node2")));
 
         TextMessage question = textMessage();
         ControlMessages.writeQuestion("node2", PresenceQuestion.topic("orders/*"), question);
@@ -180,12 +181,12 @@ class JmsCodecTest {
 
     @Test
     void badPresenceLinesAreRefused() throws JMSException {
-        assertThat(refusal(message("node1 al\u0000ice", ControlMessages.CONTROL, ControlMessages.CONTROL_PRESENT, ControlMessages.NODE, "node2")))
+        assertThat(refusal(message("node1 al\u0000ice", ControlMessages.CONTROL, "present", ControlMessages.NODE, "node2")))
                 .contains("bad line");
-        assertThat(refusal(message("x 10 r n u", ControlMessages.CONTROL, ControlMessages.CONTROL_STOPPED, ControlMessages.NODE, "node2")))
+        assertThat(refusal(message("x 10 r n u", ControlMessages.CONTROL, "stopped", ControlMessages.NODE, "node2")))
                 .contains("bad line");
-        assertThat(refusal(message("alice", ControlMessages.CONTROL, ControlMessages.CONTROL_DISCONNECTED))).contains("sseNode");
-        assertThat(refusal(message("orders/**", ControlMessages.CONTROL, ControlMessages.CONTROL_QUESTION, ControlMessages.NODE, "node2",
+        assertThat(refusal(message("alice", ControlMessages.CONTROL, "disconnected"))).contains("sseNode");
+        assertThat(refusal(message("orders/**", ControlMessages.CONTROL, ControlMessages.QUESTION_KIND, ControlMessages.NODE, "node2",
                 ControlMessages.QUESTION, "topic"))).contains("presence query");
     }
 

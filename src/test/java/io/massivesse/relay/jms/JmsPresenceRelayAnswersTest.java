@@ -14,7 +14,7 @@ import io.massivesse.presence.PresenceAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How a presence query takes its answers off the reply queue: a reply that is not an answer must not fail the query. */
-class JmsRelayAnswersTest {
+class JmsPresenceRelayAnswersTest {
 
     private static TextMessage reply(String text) throws JMSException {
         TextMessage message = JmsCodecTest.textMessage();
@@ -35,7 +35,7 @@ class JmsRelayAnswersTest {
                 reply(answerOf("node2", "bob"))));
         long deadline = System.nanoTime() + 5_000_000_000L;
 
-        List<PresenceAnswer> answers = JmsRelay.collect(millis -> queue.poll(), Set.of("node1", "node2"), deadline);
+        List<PresenceAnswer> answers = JmsPresenceRelay.collect(millis -> queue.poll(), Set.of("node1", "node2"), deadline);
 
         assertThat(answers).extracting(PresenceAnswer::node).containsExactly("node1", "node2");
         assertThat(queue).as("every expected node answered: nothing more is waited for").isEmpty();
@@ -45,7 +45,7 @@ class JmsRelayAnswersTest {
     void aNodeThatSendsNothingReadableIsLeftOutWhenTheTimeIsUp() throws JMSException {
         ArrayDeque<TextMessage> queue = new ArrayDeque<>(List.of(reply(answerOf("node1", "alice")), reply("[]")));
 
-        List<PresenceAnswer> answers = JmsRelay.collect(millis -> queue.poll(), Set.of("node1", "node2"),
+        List<PresenceAnswer> answers = JmsPresenceRelay.collect(millis -> queue.poll(), Set.of("node1", "node2"),
                 System.nanoTime() + 1_000_000_000L);
 
         assertThat(answers).extracting(PresenceAnswer::node).containsExactly("node1");

@@ -1,4 +1,4 @@
-package io.massivesse.presence;
+package io.massivesse.relay;
 
 /**
  * A departing user a stopping node hands to another, which finishes the grace and reports the user offline when

@@ -1,4 +1,4 @@
-package io.massivesse.relay;
+package io.massivesse.presence;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,10 +12,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.massivesse.presence.Claim;
-import io.massivesse.presence.Handover;
 import io.massivesse.event.Topics;
-import io.massivesse.event.Update;
 import io.massivesse.hub.CloseReason;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
@@ -23,86 +20,52 @@ import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
 import io.massivesse.hub.RecordingStream;
 import io.massivesse.hub.Subscriber;
-import io.massivesse.presence.OpenedConnection;
-import io.massivesse.presence.Presence;
-import io.massivesse.presence.PresenceAnswer;
-import io.massivesse.presence.PresenceChange;
-import io.massivesse.presence.PresenceQuestion;
-import io.massivesse.presence.PresenceSettings;
+import io.massivesse.relay.ControlMessage;
+import io.massivesse.relay.ControlRelay;
+import io.massivesse.relay.OpenedConnection;
+import io.massivesse.relay.RelayUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ClusterAnnouncerTest {
+class ClusterPresenceTest {
 
-    /** A relay that records announcements, and fails while told to. */
-    static final class RecordingRelay implements Relay {
+    /** The control and presence relays of one node: records what is sent, and fails while told to. */
+    static final class RecordingRelay implements ControlRelay, PresenceRelay {
         final List<List<OpenedConnection>> batches = new CopyOnWriteArrayList<>();
         final List<String> nodes = new CopyOnWriteArrayList<>();
-        volatile boolean down;
-
-        @Override
-        public void publish(Update update) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException {
-            if (down) {
-                throw new RelayUnavailableException("broker down", null);
-            }
-            nodes.add(nodeId);
-            batches.add(List.copyOf(connections));
-        }
-
-        @Override
-        public void changeSubscriptions(String userId, List<String> added, List<String> removed) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return !down;
-        }
-
         final List<List<PresenceChange>> presence = new CopyOnWriteArrayList<>();
         final List<List<String>> departures = new CopyOnWriteArrayList<>();
+        volatile boolean down;
 
         /** While set, the first departures sent wait here: a flush held in the middle of its sending. */
         volatile CountDownLatch holdDepartures;
         final CountDownLatch departuresHeld = new CountDownLatch(1);
 
         @Override
-        public void announceDisconnected(String nodeId, List<String> userIds) throws RelayUnavailableException {
-            if (down) {
+        public void send(ControlMessage message) throws RelayUnavailableException {
+            if (down && (message instanceof ControlMessage.Connected || message instanceof ControlMessage.Disconnected)) {
                 throw new RelayUnavailableException("broker down", null);
             }
-            departures.add(List.copyOf(userIds));
-            CountDownLatch hold = holdDepartures;
-            if (hold != null) {
-                holdDepartures = null;
-                departuresHeld.countDown();
-                try {
-                    hold.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            if (message instanceof ControlMessage.Connected connected) {
+                nodes.add(connected.node());
+                batches.add(List.copyOf(connected.connections()));
+            } else if (message instanceof ControlMessage.Disconnected disconnected) {
+                departures.add(List.copyOf(disconnected.userIds()));
+                CountDownLatch hold = holdDepartures;
+                if (hold != null) {
+                    holdDepartures = null;
+                    departuresHeld.countDown();
+                    try {
+                        hold.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         }
 
         @Override
-        public void sendClaims(String nodeId, List<Claim> claims) {
-        }
-
-        @Override
-        public void announceNode(String nodeId) {
-        }
-
-        @Override
-        public void announceStop(String nodeId, List<Handover> handed) {
-        }
-
-        @Override
-        public void publishPresence(String nodeId, List<PresenceChange> changes) throws RelayUnavailableException {
+        public void publish(String nodeId, List<PresenceChange> changes) throws RelayUnavailableException {
             if (down) {
                 throw new RelayUnavailableException("broker down", null);
             }
@@ -118,13 +81,14 @@ class ClusterAnnouncerTest {
 
     private Hub hub;
 
-    private ClusterAnnouncer announcer(DuplicatePolicy policy, RecordingRelay relay) {
-        hub = new Hub(new HubSettings("node-a", 10, 30, 30, 1000, 20_000, 5, policy, 0, 0, 64), HubMetrics.NONE);
-        ClusterAnnouncer announcer = new ClusterAnnouncer();
-        announcer.hub = hub;
-        announcer.relay = relay;
-        hub.watch(announcer);
-        return announcer;
+    private ClusterPresence cluster(DuplicatePolicy policy, RecordingRelay relay) {
+        hub = new Hub(new HubSettings("node-a", 10, 30, 30, 1000, 20_000, 5, policy, 0, 0, 64, 0), HubMetrics.NONE);
+        ClusterPresence cluster = new ClusterPresence();
+        cluster.hub = hub;
+        cluster.control = relay;
+        cluster.presenceRelay = relay;
+        hub.watch(cluster);
+        return cluster;
     }
 
     @AfterEach
@@ -135,77 +99,77 @@ class ClusterAnnouncerTest {
     @Test
     void connectionsAreAnnouncedInBatchesWithTheirOpeningTime() {
         RecordingRelay relay = new RecordingRelay();
-        ClusterAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
+        ClusterPresence cluster = cluster(DuplicatePolicy.REPLACE, relay);
         Subscriber alice = hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
         Subscriber bob = hub.subscribe("bob", new RecordingStream(), null, Topics.NONE);
-        announcer.flush();
+        cluster.flush();
         assertThat(relay.batches).containsExactly(List.of(new OpenedConnection("alice", alice.openedAt()),
                 new OpenedConnection("bob", bob.openedAt())));
         assertThat(relay.nodes).containsExactly("node-a");
-        announcer.flush();
+        cluster.flush();
         assertThat(relay.batches).hasSize(1);
     }
 
     @Test
     void aRampIsSplitIntoBoundedBatches() {
         RecordingRelay relay = new RecordingRelay();
-        ClusterAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
-        int count = ClusterAnnouncer.MAX_BATCH * 2 + 7;
+        ClusterPresence cluster = cluster(DuplicatePolicy.REPLACE, relay);
+        int count = ClusterPresence.MAX_BATCH * 2 + 7;
         for (int i = 0; i < count; i++) {
             hub.subscribe("u" + i, new RecordingStream(), null, Topics.NONE);
         }
-        announcer.flush();
+        cluster.flush();
         assertThat(relay.batches).extracting(List::size)
-                .containsExactly(ClusterAnnouncer.MAX_BATCH, ClusterAnnouncer.MAX_BATCH, 7);
+                .containsExactly(ClusterPresence.MAX_BATCH, ClusterPresence.MAX_BATCH, 7);
     }
 
     @Test
     void underAllowNothingIsAnnounced() {
         RecordingRelay relay = new RecordingRelay();
-        ClusterAnnouncer announcer = announcer(DuplicatePolicy.ALLOW, relay);
+        ClusterPresence cluster = cluster(DuplicatePolicy.ALLOW, relay);
         hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
-        announcer.flush();
+        cluster.flush();
         assertThat(relay.batches).isEmpty();
     }
 
     @Test
     void aBrokerOutageDropsWhatIsPendingInsteadOfPilingItUp() {
         RecordingRelay relay = new RecordingRelay();
-        ClusterAnnouncer announcer = announcer(DuplicatePolicy.REPLACE, relay);
+        ClusterPresence cluster = cluster(DuplicatePolicy.REPLACE, relay);
         relay.down = true;
         hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
-        announcer.flush();
+        cluster.flush();
         relay.down = false;
-        announcer.flush();
+        cluster.flush();
         assertThat(relay.batches).isEmpty();
         hub.subscribe("bob", new RecordingStream(), null, Topics.NONE);
-        announcer.flush();
+        cluster.flush();
         assertThat(relay.batches).singleElement().extracting(batch -> batch.get(0).userId()).isEqualTo("bob");
     }
 
     @Test
     void presenceChangesWaitForABrokerThatIsAwayAndGoOutInOrder() {
         RecordingRelay relay = new RecordingRelay();
-        ClusterAnnouncer announcer = announcer(DuplicatePolicy.ALLOW, relay);
+        ClusterPresence cluster = cluster(DuplicatePolicy.ALLOW, relay);
         long now = System.currentTimeMillis();
-        announcer.track(new Presence(new PresenceSettings("node-a", 0, 0, 2_000), now));
+        cluster.track(new Presence(new PresenceSettings("node-a", 0, 0, 2_000), now));
         relay.down = true;
         Subscriber alice = hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
-        announcer.flush();
+        cluster.flush();
         assertThat(relay.presence).isEmpty();
         relay.down = false;
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            announcer.flush();
+            cluster.flush();
             assertThat(relay.presence.stream().flatMap(List::stream).map(PresenceChange::kind))
                     .containsExactly(PresenceChange.Kind.NODE_UP, PresenceChange.Kind.ONLINE);
         });
         // Presence on: every connection is announced, under allow too, so the other nodes can claim the user.
         hub.subscribe("bob", new RecordingStream(), null, Topics.NONE);
-        announcer.flush();
+        cluster.flush();
         assertThat(relay.batches).flatExtracting(batch -> batch).extracting(OpenedConnection::userId).contains("bob");
         alice.close(CloseReason.CLIENT_GONE);
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            announcer.flush();
+            cluster.flush();
             assertThat(relay.presence.stream().flatMap(List::stream).map(PresenceChange::kind))
                     .endsWith(PresenceChange.Kind.OFFLINE);
         });
@@ -215,11 +179,11 @@ class ClusterAnnouncerTest {
     @Test
     void theNodeDownOfAStopGoesOutAfterTheChangesAFlushBesideItTook() throws Exception {
         RecordingRelay relay = new RecordingRelay();
-        ClusterAnnouncer announcer = announcer(DuplicatePolicy.ALLOW, relay);
-        announcer.track(new Presence(new PresenceSettings("node-a", 0, 0, 2_000), System.currentTimeMillis()));
+        ClusterPresence cluster = cluster(DuplicatePolicy.ALLOW, relay);
+        cluster.track(new Presence(new PresenceSettings("node-a", 0, 0, 2_000), System.currentTimeMillis()));
         Subscriber alice = hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            announcer.flush();
+            cluster.flush();
             assertThat(relay.presence.stream().flatMap(List::stream).map(PresenceChange::kind)).contains(PresenceChange.Kind.ONLINE);
         });
         alice.close(CloseReason.CLIENT_GONE);
@@ -228,12 +192,12 @@ class ClusterAnnouncerTest {
         relay.holdDepartures = release;
         CompletableFuture<Void> timer = CompletableFuture.runAsync(() -> Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> {
-                    announcer.flush();
+                    cluster.flush();
                     return relay.departuresHeld.getCount() == 0;
                 }));
         assertThat(relay.departuresHeld.await(10, TimeUnit.SECONDS)).isTrue();
         // The node stops meanwhile.
-        CompletableFuture<Void> leave = CompletableFuture.runAsync(announcer::leave);
+        CompletableFuture<Void> leave = CompletableFuture.runAsync(cluster::leave);
         try {
             leave.get(300, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException waitsForTheFlush) {

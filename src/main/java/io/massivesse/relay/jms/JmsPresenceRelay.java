@@ -20,28 +20,25 @@ import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 
-import io.massivesse.presence.Claim;
-import io.massivesse.presence.Handover;
-import io.massivesse.event.Update;
-import io.massivesse.presence.OpenedConnection;
-import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceAnswer;
 import io.massivesse.presence.PresenceChange;
 import io.massivesse.presence.PresenceMetrics;
 import io.massivesse.presence.PresenceQuestion;
-import io.massivesse.relay.Relay;
+import io.massivesse.presence.PresenceRelay;
 import io.massivesse.relay.RelaySettings;
 import io.massivesse.relay.RelayUnavailableException;
-import io.opentelemetry.api.trace.Span;
 
 /**
- * The relay through the Artemis topic every node consumes ({@link TopicListener}); presence changes go
- * to a second topic, for enterprise applications.
+ * Presence through Artemis: changes to the presence topic enterprise applications consume, questions on the events
+ * topic with a temporary queue for the answers ({@link TopicListener} answers them on every node).
  */
 @ApplicationScoped
-public class JmsRelay implements Relay {
+public class JmsPresenceRelay implements PresenceRelay {
 
-    private static final Logger LOG = Logger.getLogger(JmsRelay.class.getName());
+    private static final Logger LOG = Logger.getLogger(JmsPresenceRelay.class.getName());
+
+    /** Presence changes are at most this many to a message, so a node's 15,000 users make a few messages, none huge. */
+    static final int CHANGES_PER_MESSAGE = 1_000;
 
     @Resource(lookup = "jms/sseConnectionFactory")
     ConnectionFactory factory;
@@ -53,82 +50,27 @@ public class JmsRelay implements Relay {
     Topic presenceTopic;
 
     @Inject
+    Broker broker;
+
+    @Inject
     BrokerProbe probe;
 
     @Inject
-    PresenceMetrics presenceMetrics;
-
-    @Inject
-    EventTraces traces;
+    PresenceMetrics metrics;
 
     @Inject
     RelaySettings settings;
 
-    /** Presence changes are at most this many to a message, so a node's 15,000 users make a few messages, none huge. */
-    static final int CHANGES_PER_MESSAGE = 1_000;
-
-    @Override
-    public boolean isAvailable() {
-        return probe.isUp();
-    }
-
-    @Override
-    public void publish(Update update) throws RelayUnavailableException {
-        Span span = traces.startSend(update);
-        try {
-            send(message -> {
-                EventMessages.write(update, message);
-                traces.carry(span, message);
-            });
-        } catch (RelayUnavailableException e) {
-            EventTraces.failed(span, e);
-            throw e;
-        } finally {
-            span.end();
-        }
-    }
-
-    @Override
-    public void announceConnections(String nodeId, List<OpenedConnection> connections) throws RelayUnavailableException {
-        send(message -> ControlMessages.writeConnected(nodeId, connections, message));
-    }
-
-    @Override
-    public void changeSubscriptions(String userId, List<String> added, List<String> removed) throws RelayUnavailableException {
-        send(message -> ControlMessages.writeSubscriptions(userId, added, removed, message));
-    }
-
-    @Override
-    public void announceDisconnected(String nodeId, List<String> userIds) throws RelayUnavailableException {
-        send(message -> ControlMessages.writeDisconnected(nodeId, userIds, message));
-    }
-
-    @Override
-    public void sendClaims(String nodeId, List<Claim> claims) throws RelayUnavailableException {
-        send(message -> ControlMessages.writePresent(nodeId, claims, message));
-    }
-
-    @Override
-    public void announceNode(String nodeId) throws RelayUnavailableException {
-        send(topic, DeliveryMode.NON_PERSISTENT, settings.announcementTtlMillis(),
-                message -> ControlMessages.writeNode(nodeId, message));
-    }
-
-    @Override
-    public void announceStop(String nodeId, List<Handover> departures) throws RelayUnavailableException {
-        send(message -> ControlMessages.writeStopped(nodeId, departures, message));
-    }
-
     /** Persistent and without expiry: a consumer's durable subscription keeps every change, across a broker restart too. */
     @Override
-    public void publishPresence(String nodeId, List<PresenceChange> changes) throws RelayUnavailableException {
+    public void publish(String nodeId, List<PresenceChange> changes) throws RelayUnavailableException {
         for (int from = 0; from < changes.size(); from += CHANGES_PER_MESSAGE) {
             List<PresenceChange> part = changes.subList(from, Math.min(changes.size(), from + CHANGES_PER_MESSAGE));
-            send(presenceTopic, DeliveryMode.PERSISTENT, 0, message -> {
+            broker.send(presenceTopic, DeliveryMode.PERSISTENT, 0, message -> {
                 message.setText(PresenceMessages.presence(nodeId, part));
                 message.setStringProperty(ControlMessages.NODE, nodeId);
             });
-            presenceMetrics.presenceMessageSent(part.size());
+            metrics.presenceMessageSent(part.size());
         }
     }
 
@@ -194,45 +136,6 @@ public class JmsRelay implements Relay {
             LOG.warning("A presence answer that could not be read was skipped (" + malformed + "): "
                     + text.getText().substring(0, Math.min(200, text.getText().length())));
             return null;
-        }
-    }
-
-    /** Sends a node's answer to the temporary queue the question named. */
-    void reply(Message question, PresenceAnswer answer) throws JMSException {
-        if (question.getJMSReplyTo() == null) {
-            return;
-        }
-        try (JMSContext context = factory.createContext()) {
-            context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                    .send(question.getJMSReplyTo(), context.createTextMessage(PresenceMessages.answer(answer)));
-        } catch (JMSRuntimeException e) {
-            probe.markDown();
-            throw e;
-        }
-    }
-
-    /** Writes body and properties into a fresh text message. */
-    private interface MessageWriter {
-        void write(TextMessage message) throws JMSException;
-    }
-
-    /** To the events topic, as the events themselves go: persistent or not as configured, with their time to live. */
-    private void send(MessageWriter writer) throws RelayUnavailableException {
-        send(topic, settings.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT, settings.eventTtlMillis(),
-                writer);
-    }
-
-    private void send(Topic to, int deliveryMode, long ttlMillis, MessageWriter writer) throws RelayUnavailableException {
-        try (JMSContext context = factory.createContext()) {
-            TextMessage message = context.createTextMessage();
-            writer.write(message);
-            context.createProducer()
-                    .setDeliveryMode(deliveryMode)
-                    .setTimeToLive(ttlMillis)
-                    .send(to, message);
-        } catch (JMSRuntimeException | JMSException e) {
-            probe.markDown();
-            throw new RelayUnavailableException("the message broker is unavailable", e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.massivesse.presence;
+package io.massivesse.relay;
 
 /**
  * What a node tells the others about a user they announced or let go: it holds (or is departing) the user, whom
