@@ -10,7 +10,7 @@ import io.massivesse.relay.EventRelay;
 import io.massivesse.relay.RelayUnavailableException;
 import io.opentelemetry.api.trace.Span;
 
-/** Events and subscription changes through the Artemis topic every node consumes ({@link TopicListener}). */
+/** Events and subscription changes through the Artemis topic every node consumes ({@link RelayListener}). */
 @ApplicationScoped
 public class JmsEventRelay implements EventRelay {
 

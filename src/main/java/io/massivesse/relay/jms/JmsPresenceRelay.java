@@ -30,7 +30,7 @@ import io.massivesse.relay.RelayUnavailableException;
 
 /**
  * Presence through Artemis: changes to the presence topic enterprise applications consume, questions on the events
- * topic with a temporary queue for the answers ({@link TopicListener} answers them on every node).
+ * topic with a temporary queue for the answers ({@link RelayListener} answers them on every node).
  */
 @ApplicationScoped
 public class JmsPresenceRelay implements PresenceRelay {

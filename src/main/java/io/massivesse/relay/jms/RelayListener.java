@@ -21,17 +21,17 @@ import io.opentelemetry.api.trace.Span;
 
 /**
  * Every node's consumer of the events topic (configured by the activation spec
- * {@code massive-sse-service/TopicListener} in server.xml: durable, one session, in order). It decodes each message
+ * {@code massive-sse-service/RelayListener} in server.xml: durable, one session, in order). It decodes each message
  * and hands it on: events and subscription changes to the hub, which only queues them, so the next message is
  * taken at once; control messages to the cluster's handler; presence questions to the answering side, whose answer
  * goes back to the asker's reply queue.
  */
-@MessageDriven(name = "TopicListener")
+@MessageDriven(name = "RelayListener")
 // No JTA transaction per message: a delivery is a few queue offers, and an XA round per event would cap throughput.
 @TransactionManagement(TransactionManagementType.BEAN)
-public class TopicListener implements MessageListener {
+public class RelayListener implements MessageListener {
 
-    private static final Logger LOG = Logger.getLogger(TopicListener.class.getName());
+    private static final Logger LOG = Logger.getLogger(RelayListener.class.getName());
 
     @Inject
     EventHandler events;
