@@ -1,5 +1,16 @@
 package io.massivesse.push;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.HashSet;
+import java.util.Set;
+
+import jdk.net.ExtendedSocketOptions;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +33,28 @@ class VanishedClientsTest {
         VanishedClients tests = new VanishedClients(1);
         assertThat(tests.checkMillis()).isEqualTo(400);
         assertThat(tests.toString()).contains("keepalive after 1 s idle");
+    }
+
+    /** Streams that go quiet together must not probe together: the kernel fires their timers in one batch. */
+    @Test
+    void eachSocketGetsItsOwnKeepaliveTimesWithinTheSilenceAllowed() throws IOException {
+        VanishedClients defaults = new VanishedClients(30);
+        assertThat(defaults.toString()).contains("per socket 7-14 s idle, probes 2-4 s apart");
+        Set<Integer> idles = new HashSet<>();
+        Set<Integer> intervals = new HashSet<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            for (int i = 0; i < 60; i++) {
+                try (SocketChannel client = SocketChannel.open(server.getLocalAddress());
+                     SocketChannel accepted = server.accept()) {
+                    defaults.watch(accepted);
+                    assertThat(accepted.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
+                    idles.add(accepted.getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
+                    intervals.add(accepted.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL));
+                }
+            }
+        }
+        assertThat(idles).allSatisfy(idle -> assertThat(idle).isBetween(7, 14)).hasSizeGreaterThan(4);
+        assertThat(intervals).allSatisfy(interval -> assertThat(interval).isBetween(2, 4)).hasSizeGreaterThan(1);
     }
 
     @Test
