@@ -17,7 +17,12 @@ if [ ! -d "$THERE" ]; then
     mkdir -p "$HERE/target/alternate"
     git worktree add --detach "$THERE" "$SHA" >/dev/null
 fi
-OUT="$HERE/target/bench/alternate-$SHA"; mkdir -p "$OUT"
+# Each side is built afresh: scripts/cluster.sh reuses a war it finds, and an incremental compile keeps the classes
+# of sources deleted since, which would then run on the wrong side.
+for dir in "$THERE" "$HERE"; do
+    rm -rf "$dir/target/classes" "$dir/target/massive-sse-service" "$dir/target/massive-sse-service.war"
+done
+OUT="$HERE/target/bench/alternate-$SHA-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 echo "before: $SHA ($THERE); after: $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' + uncommitted changes'); fanout.sh ${ARGS[*]}"
 for pair in $(seq 1 "$PAIRS"); do
     for side in before after; do

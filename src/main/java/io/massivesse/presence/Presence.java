@@ -264,8 +264,6 @@ public final class Presence {
         return roster.live();
     }
 
-    // ----- output -----
-
     /** Takes what is owed since the last call. */
     public synchronized Owed takeOwed() {
         Owed owed = new Owed(disconnected, claims, changes);

@@ -40,9 +40,7 @@ public sealed interface ControlMessage {
         }
 
         public String body() {
-            StringBuilder lines = new StringBuilder(connections.size() * 32);
-            connections.forEach(opened -> lines.append(opened.openedAt()).append(' ').append(opened.userId()).append('\n'));
-            return lines.toString();
+            return lines(connections, opened -> opened.openedAt() + " " + opened.userId());
         }
     }
 
@@ -64,9 +62,7 @@ public sealed interface ControlMessage {
         }
 
         public String body() {
-            StringBuilder lines = new StringBuilder(claims.size() * 24);
-            claims.forEach(claim -> lines.append(claim.reportedNode()).append(' ').append(claim.userId()).append('\n'));
-            return lines.toString();
+            return lines(claims, claim -> claim.reportedNode() + " " + claim.userId());
         }
     }
 
@@ -93,11 +89,8 @@ public sealed interface ControlMessage {
         }
 
         public String body() {
-            StringBuilder lines = new StringBuilder(handovers.size() * 48);
-            handovers.forEach(handover -> lines.append(handover.dueAt()).append(' ').append(handover.closedAt()).append(' ')
-                    .append(handover.reason()).append(' ').append(handover.reportedNode()).append(' ')
-                    .append(handover.userId()).append('\n'));
-            return lines.toString();
+            return lines(handovers, handover -> handover.dueAt() + " " + handover.closedAt() + " " + handover.reason()
+                    + " " + handover.reportedNode() + " " + handover.userId());
         }
     }
 
@@ -125,6 +118,13 @@ public sealed interface ControlMessage {
         } catch (IllegalArgumentException badLine) {
             throw new IllegalArgumentException("a " + kind + " message has a bad line", badLine);
         }
+    }
+
+    /** One line per item, each ended by a newline. */
+    private static <T> String lines(List<T> items, Function<T, String> line) {
+        StringBuilder text = new StringBuilder(items.size() * 32);
+        items.forEach(item -> text.append(line.apply(item)).append('\n'));
+        return text.toString();
     }
 
     /** Each non-empty line split into {@code fields} space-separated fields (the last one takes the rest). */

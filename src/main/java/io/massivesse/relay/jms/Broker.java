@@ -51,7 +51,7 @@ public class Broker {
     }
 
     void send(Destination to, int deliveryMode, long ttlMillis, MessageWriter writer) throws RelayUnavailableException {
-        try (JMSContext context = factory.createContext()) {
+        try (JMSContext context = context()) {
             TextMessage message = context.createTextMessage();
             writer.write(message);
             context.createProducer()
@@ -59,8 +59,23 @@ public class Broker {
                     .setTimeToLive(ttlMillis)
                     .send(to, message);
         } catch (JMSRuntimeException | JMSException e) {
-            probe.markDown();
-            throw new RelayUnavailableException("the message broker is unavailable", e);
+            throw down(e);
         }
+    }
+
+    /** A context of its own, for an exchange that is more than one send; the caller closes it. */
+    JMSContext context() {
+        return factory.createContext();
+    }
+
+    /** The topic every node listens to: events, subscription changes, control messages and questions. */
+    Topic events() {
+        return events;
+    }
+
+    /** Marks the broker down for readiness and says so to the caller of the relay. */
+    RelayUnavailableException down(Exception cause) {
+        probe.markDown();
+        return new RelayUnavailableException("the message broker is unavailable", cause);
     }
 }

@@ -9,7 +9,6 @@ import java.util.logging.Logger;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -40,20 +39,11 @@ public class JmsPresenceRelay implements PresenceRelay {
     /** Presence changes are at most this many to a message, so a node's 15,000 users make a few messages, none huge. */
     static final int CHANGES_PER_MESSAGE = 1_000;
 
-    @Resource(lookup = "jms/sseConnectionFactory")
-    ConnectionFactory factory;
-
-    @Resource(lookup = "jms/sseTopic")
-    Topic topic;
-
     @Resource(lookup = "jms/ssePresenceTopic")
     Topic presenceTopic;
 
     @Inject
     Broker broker;
-
-    @Inject
-    BrokerProbe probe;
 
     @Inject
     PresenceMetrics metrics;
@@ -82,21 +72,20 @@ public class JmsPresenceRelay implements PresenceRelay {
     public List<PresenceAnswer> ask(PresenceQuestion question, Set<String> expected, long timeoutMillis)
             throws RelayUnavailableException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        try (JMSContext context = factory.createContext()) {
+        try (JMSContext context = broker.context()) {
             TemporaryQueue replies = context.createTemporaryQueue();
             try (JMSConsumer consumer = context.createConsumer(replies)) {
                 TextMessage message = context.createTextMessage();
                 ControlMessages.writeQuestion(settings.nodeId(), question, message);
                 message.setJMSReplyTo(replies);
                 context.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT).setTimeToLive(timeoutMillis)
-                        .send(topic, message);
+                        .send(broker.events(), message);
                 return collect(millis -> millis > 0 ? consumer.receive(millis) : null, expected, deadline);
             } finally {
                 replies.delete();
             }
         } catch (JMSRuntimeException | JMSException e) {
-            probe.markDown();
-            throw new RelayUnavailableException("the message broker is unavailable", e);
+            throw broker.down(e);
         }
     }
 
