@@ -1,6 +1,7 @@
 package io.massivesse.event;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
@@ -46,10 +47,16 @@ public final class SseFrames {
         return control("connected", data.build().toString(), retryMillis);
     }
 
-    /** The Last-Event-ID is no longer (or never was) in the replay window: the client reloads its state. */
-    public static byte[] reset(String lastEventId) {
-        return control("reset", json("lastEventId", lastEventId,
-                "reason", "the event is no longer in the replay window; reload the state you need"), null);
+    /**
+     * Some streams of the connection cannot cover the gap since {@code lastEventId} (it is too old, or unknown
+     * here): the client reloads the state of those, named {@code broadcast}, {@code user:<id>},
+     * {@code topic:<name>}; what the others missed follows.
+     */
+    public static byte[] reset(String lastEventId, List<String> lost) {
+        String data = JSON.createObjectBuilder().add("lost", JSON.createArrayBuilder(lost)).add("after", lastEventId)
+                .add("reason", "these streams dropped events after the id, or the id is unknown here; reload their state")
+                .build().toString();
+        return control("reset", data, null);
     }
 
     /** The last frame of a connection that a newer one of the same user replaced. */

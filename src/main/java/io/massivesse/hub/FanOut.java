@@ -19,28 +19,31 @@ final class FanOut {
     private final TopicIndex topics;
     private final History history;
     private final HubMetrics metrics;
+    /** Read by metrics without the dispatch lock; taken once a second. */
+    private volatile HistoryFigures figures = new HistoryFigures(0, 0, 1, 0);
     /** Ids fanned out lately, whatever the history keeps. */
     private final RecentIds delivered = new RecentIds(RecentIds.DEFAULT_SIZE);
 
-    FanOut(HubSettings settings, Connections connections, TopicIndex topics, History history, HubMetrics metrics) {
+    FanOut(HubSettings settings, Connections connections, TopicIndex topics, HubMetrics metrics) {
         this.settings = settings;
         this.connections = connections;
         this.topics = topics;
-        this.history = history;
+        this.history = new History(settings.history(), metrics);
         this.metrics = metrics;
     }
 
     /** Queues the event's frame for its connections; returns how many took it, or {@link EventHandler#REDELIVERED}. */
     long deliver(Update update, byte[] frame) {
         long start = System.nanoTime();
-        long lagMillis = System.currentTimeMillis() - update.publishedAt();
+        long now = System.currentTimeMillis();
+        long lagMillis = now - update.publishedAt();
         // The broker redelivers what it could not see acknowledged (a consumer's failover): the broker
         // already drops repeated ids from publishers, so an id seen again here is such a redelivery.
         if (!delivered.add(update.id())) {
             metrics.eventRedelivered();
             return EventHandler.REDELIVERED;
         }
-        history.append(update, frame);
+        history.append(update, frame, now);
         long count;
         if (update.isBroadcast()) {
             count = connections.offerToAll(frame);
@@ -55,22 +58,37 @@ final class FanOut {
 
     /**
      * A new connection's first frames: connected, then what it missed since {@code lastEventId} from the history
-     * (or a reset when the history does not reach back to it). Under the dispatch lock, so the live events
-     * that follow start exactly where these end.
+     * (after a reset naming the streams that cannot cover the gap), or without an id and with {@code latest} the
+     * newest kept event of each of its topics. Under the dispatch lock, so the live events that follow start
+     * exactly where these end.
      */
-    List<byte[]> firstFrames(Subscriber subscriber, String lastEventId) {
+    List<byte[]> firstFrames(Subscriber subscriber, String lastEventId, boolean latest) {
         List<byte[]> first = new ArrayList<>();
         first.add(SseFrames.connected(subscriber.userId(), settings.nodeId(), subscriber.topics(), settings.retryMillis()));
+        long now = System.currentTimeMillis();
         if (lastEventId != null) {
-            List<byte[]> missed = history.after(lastEventId, subscriber.userId(), subscriber.topics());
-            if (missed == null) {
-                metrics.replayReset();
-                first.add(SseFrames.reset(lastEventId));
-            } else {
-                metrics.eventsReplayed(missed.size());
-                first.addAll(missed);
+            Resume resume = history.after(lastEventId, subscriber.userId(), subscriber.topics(), now);
+            metrics.resumed(resume.outcome());
+            if (!resume.lost().isEmpty()) {
+                first.add(SseFrames.reset(lastEventId, resume.lost()));
             }
+            metrics.eventsReplayed(resume.frames().size());
+            first.addAll(resume.frames());
+        } else if (latest && !subscriber.topics().isEmpty()) {
+            List<byte[]> newest = history.latest(subscriber.topics(), now);
+            metrics.eventsReplayed(newest.size());
+            first.addAll(newest);
         }
         return first;
+    }
+
+    /** Lets the history go of what outlived its time to live, and takes its figures for metrics. */
+    void expireHistory(long now) {
+        history.expire(now);
+        figures = new HistoryFigures(history.events(), history.ids(), history.streams(), history.bytes());
+    }
+
+    HistoryFigures historyFigures() {
+        return figures;
     }
 }

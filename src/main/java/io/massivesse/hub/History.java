@@ -3,81 +3,266 @@ package io.massivesse.hub;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import io.massivesse.event.Topics;
 import io.massivesse.event.Update;
 
 /**
- * The node's replay window: the last {@code maxEvents} events (and at most {@code maxBytes} of
- * frames), every event the node received, whoever it was for, so a client may resume on any node.
- * Not thread-safe: the hub appends and reads it under its dispatch lock.
+ * The node's recent events by stream (the broadcasts, each topic, each user), so a client resumes every stream of
+ * its connection from one {@code Last-Event-ID} on any node: each stream keeps its newest events up to its size,
+ * none older than the time to live, and a busy stream never pushes a quiet one's events out; only the node-wide
+ * byte bound takes the oldest events whatever their stream. Every id is known for the time to live (its position,
+ * even after its stream dropped the event), so a reset names exactly the streams that lost events after it.
+ * Driven by the caller's clock; not thread-safe: the hub uses it under its dispatch lock.
  */
 final class History {
 
-    private record Entry(long seq, String id, String userId, String topic, byte[] frame) {
+    /** Heap of one known id beyond its frame: the entry, its id, the index's node and two queue slots (measured, docs/BENCHMARKS.md). */
+    static final long ID_BYTES = 160;
+    /** Heap of one stream: its key, its queue and the map's node. */
+    static final long STREAM_BYTES = 200;
+    /** Events of a prefix's topics a new connection asking for the latest value gets at most, per prefix. */
+    static final int LATEST_PER_PREFIX = 1000;
+    private static final long SWEEP_MILLIS = 10_000;
+
+    private static final class Entry {
+        final long seq;
+        final String id;
+        final long at;
+        final Stream stream;
+        byte[] frame;
+
+        Entry(long seq, String id, long at, Stream stream, byte[] frame) {
+            this.seq = seq;
+            this.id = id;
+            this.at = at;
+            this.stream = stream;
+            this.frame = frame;
+        }
     }
 
-    private final int maxEvents;
-    private final long maxBytes;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-    private final Map<String, Long> seqById = new HashMap<>();
+    private static final class Stream {
+        final String name;
+        final int size;
+        final ArrayDeque<Entry> kept = new ArrayDeque<>(4);
+        /** The newest position this stream dropped an event at; a resume from before it lost events here. */
+        long lostAt = -1;
+
+        Stream(String name, int size) {
+            this.name = name;
+            this.size = size;
+        }
+    }
+
+    private final HistorySettings settings;
+    private final HubMetrics metrics;
+    private final Stream broadcasts;
+    /** Sorted, so a prefix's topics are one range. */
+    private final TreeMap<String, Stream> topics = new TreeMap<>();
+    private final Map<String, Stream> users = new HashMap<>();
+    private final Map<String, Entry> byId = new HashMap<>();
+    /** Every known id, oldest first. */
+    private final ArrayDeque<Entry> known = new ArrayDeque<>();
     private long nextSeq;
     private long bytes;
+    private int events;
+    private long sweptAt;
 
-    History(int maxEvents, long maxBytes) {
-        this.maxEvents = maxEvents;
-        this.maxBytes = maxBytes;
+    History(HistorySettings settings, HubMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.broadcasts = new Stream("broadcast", settings.streamSize());
+        this.bytes = STREAM_BYTES;
     }
 
-    void append(Update update, byte[] frame) {
-        if (maxEvents == 0) {
+    void append(Update update, byte[] frame, long now) {
+        expire(now);
+        if (settings.ttlSeconds() == 0 || settings.maxBytes() == 0) {
             return;
         }
-        String id = update.id();
-        Entry entry = new Entry(nextSeq++, id, update.userId(), update.topic(), frame);
-        entries.addLast(entry);
-        seqById.put(id, entry.seq());
-        bytes += frame.length;
-        while (entries.size() > maxEvents || (bytes > maxBytes && entries.size() > 1)) {
-            Entry oldest = entries.removeFirst();
-            bytes -= oldest.frame().length;
-            seqById.remove(oldest.id(), oldest.seq());
+        Stream stream = streamOf(update);
+        Entry entry = new Entry(nextSeq++, update.id(), now, stream, frame);
+        byId.put(entry.id, entry);
+        known.addLast(entry);
+        bytes += ID_BYTES;
+        if (stream.size > 0) {
+            stream.kept.addLast(entry);
+            bytes += frame.length;
+            events++;
+            if (stream.kept.size() > stream.size) {
+                drop(stream.kept.peekFirst(), Eviction.SIZE);
+            }
+        } else {
+            entry.frame = null;
+            stream.lostAt = entry.seq;
+        }
+        // The byte bound shortens the whole history from its old end: the oldest event goes, and its id with it.
+        while (bytes > settings.maxBytes() && !known.isEmpty()) {
+            forget(known.removeFirst(), Eviction.BYTES);
+        }
+    }
+
+    private Stream streamOf(Update update) {
+        if (update.topic() != null) {
+            return topics.computeIfAbsent(update.topic(), name -> created("topic:" + name, settings.streamSize()));
+        }
+        if (update.userId() != null) {
+            return users.computeIfAbsent(update.userId(), user -> created("user:" + user, settings.userStreamSize()));
+        }
+        return broadcasts;
+    }
+
+    private Stream created(String name, int size) {
+        bytes += STREAM_BYTES;
+        return new Stream(name, size);
+    }
+
+    /** Takes the event out of its stream, whose oldest kept event it is. */
+    private void drop(Entry entry, Eviction cause) {
+        entry.stream.kept.removeFirst();
+        entry.stream.lostAt = Math.max(entry.stream.lostAt, entry.seq);
+        bytes -= entry.frame.length;
+        entry.frame = null;
+        events--;
+        metrics.historyEvicted(cause);
+    }
+
+    /** The oldest known id goes, and its event if its stream still keeps it (then the oldest that stream keeps). */
+    private void forget(Entry oldest, Eviction cause) {
+        if (oldest.frame != null) {
+            drop(oldest, cause);
+        }
+        byId.remove(oldest.id, oldest);
+        bytes -= ID_BYTES;
+    }
+
+    /** Lets go of what is older than the time to live, and now and then of the streams nothing refers to any more. */
+    void expire(long now) {
+        long ttl = settings.ttlMillis();
+        while (!known.isEmpty() && now - known.peekFirst().at >= ttl) {
+            forget(known.removeFirst(), Eviction.TTL);
+        }
+        if (now - sweptAt >= SWEEP_MILLIS) {
+            sweptAt = now;
+            // A stream that keeps nothing (its size is 0, or its last event aged out) is still needed while a known
+            // id is older than its last loss: a resume from that id must name it.
+            long oldestKnown = known.isEmpty() ? nextSeq : known.peekFirst().seq;
+            int before = topics.size() + users.size();
+            topics.values().removeIf(stream -> stream.kept.isEmpty() && stream.lostAt < oldestKnown);
+            users.values().removeIf(stream -> stream.kept.isEmpty() && stream.lostAt < oldestKnown);
+            bytes -= (before - topics.size() - users.size()) * STREAM_BYTES;
         }
     }
 
     /**
-     * The frames after {@code lastEventId} that {@code userId} listening to {@code topics} may see (broadcasts,
-     * its own, its topics'), oldest first; {@code null} when the id is not in the window (too old, or never seen here).
+     * The events after {@code lastEventId} of the streams a connection of {@code userId} listening to
+     * {@code selectors} sees (the broadcasts, its own, its topics'), in publish order, and the streams that dropped
+     * some of them.
      */
-    List<byte[]> after(String lastEventId, String userId, Topics topics) {
-        Long seq = seqById.get(lastEventId);
-        if (seq == null) {
-            return null;
+    Resume after(String lastEventId, String userId, Topics selectors, long now) {
+        expire(now);
+        Entry from = byId.get(lastEventId);
+        if (from == null) {
+            List<String> every = new ArrayList<>();
+            every.add(broadcasts.name);
+            every.add("user:" + userId);
+            selectors.selectors().forEach(selector -> every.add("topic:" + selector));
+            return new Resume(ResumeOutcome.UNKNOWN_ID, List.of(), every);
         }
-        List<byte[]> frames = new ArrayList<>();
-        Iterator<Entry> newestFirst = entries.descendingIterator();
-        while (newestFirst.hasNext()) {
-            Entry entry = newestFirst.next();
-            if (entry.seq() <= seq) {
-                break;
+        Set<Stream> seen = new LinkedHashSet<>();
+        seen.add(broadcasts);
+        Stream own = users.get(userId);
+        if (own != null) {
+            seen.add(own);
+        }
+        seen.addAll(topicStreams(selectors, Integer.MAX_VALUE));
+        List<String> lost = new ArrayList<>();
+        List<Entry> missed = new ArrayList<>();
+        for (Stream stream : seen) {
+            if (stream.lostAt > from.seq) {
+                lost.add(stream.name);
             }
-            boolean forEveryone = entry.userId() == null && entry.topic() == null;
-            if (forEveryone || userId.equals(entry.userId()) || (entry.topic() != null && topics.matches(entry.topic()))) {
-                frames.add(entry.frame());
+            for (Iterator<Entry> newest = stream.kept.descendingIterator(); newest.hasNext(); ) {
+                Entry entry = newest.next();
+                if (entry.seq <= from.seq) {
+                    break;
+                }
+                missed.add(entry);
             }
         }
-        Collections.reverse(frames);
+        missed.sort(Comparator.comparingLong(entry -> entry.seq));
+        return new Resume(lost.isEmpty() ? ResumeOutcome.COMPLETE : ResumeOutcome.PARTIAL, frames(missed), lost);
+    }
+
+    /** The newest kept event of each topic the selectors name (of each topic below a prefix, at most 1,000), in publish order. */
+    List<byte[]> latest(Topics selectors, long now) {
+        expire(now);
+        List<Entry> newest = new ArrayList<>();
+        for (Stream stream : topicStreams(selectors, LATEST_PER_PREFIX)) {
+            if (!stream.kept.isEmpty()) {
+                newest.add(stream.kept.peekLast());
+            }
+        }
+        newest.sort(Comparator.comparingLong(entry -> entry.seq));
+        return frames(newest);
+    }
+
+    /** The streams of the topics the selectors name, and of the topics below each prefix (at most {@code perPrefix} each). */
+    private Set<Stream> topicStreams(Topics selectors, int perPrefix) {
+        if (selectors.isEmpty()) {
+            return Collections.emptySet();
+        }
+        Set<Stream> streams = new LinkedHashSet<>();
+        for (String selector : selectors.selectors()) {
+            if (!Topics.isPrefix(selector)) {
+                Stream stream = topics.get(selector);
+                if (stream != null) {
+                    streams.add(stream);
+                }
+                continue;
+            }
+            String prefix = selector.substring(0, selector.length() - 1);
+            int taken = 0;
+            for (Stream stream : topics.subMap(prefix, true, prefix + Character.MAX_VALUE, false).values()) {
+                if (taken++ == perPrefix) {
+                    break;
+                }
+                streams.add(stream);
+            }
+        }
+        return streams;
+    }
+
+    private static List<byte[]> frames(List<Entry> entries) {
+        List<byte[]> frames = new ArrayList<>(entries.size());
+        entries.forEach(entry -> frames.add(entry.frame));
         return frames;
     }
 
-    int size() {
-        return entries.size();
+    /** Events kept (with their frames). */
+    int events() {
+        return events;
     }
 
+    /** Ids known: every event of the time to live, kept or not. */
+    int ids() {
+        return byId.size();
+    }
+
+    /** Streams held: the broadcasts, and every topic and user with an event kept or a loss still to report. */
+    int streams() {
+        return 1 + topics.size() + users.size();
+    }
+
+    /** The estimated heap held: frames, plus {@link #ID_BYTES} an id and {@link #STREAM_BYTES} a stream. */
     long bytes() {
         return bytes;
     }

@@ -55,18 +55,13 @@ public class Hub implements EventHandler {
         this(settings, WriterThreads.create(), metrics);
     }
 
-    Hub(HubSettings settings, Executor writers) {
-        this(settings, writers, HubMetrics.NONE);
-    }
-
     Hub(HubSettings settings, Executor writers, HubMetrics metrics) {
         this.settings = settings;
         this.writers = writers;
         this.metrics = metrics;
         this.connections = new Connections(settings, PARALLEL_THRESHOLD);
-        this.fanOut = new FanOut(settings, connections, topics,
-                new History(settings.replaySize(), settings.replayMaxBytes()), metrics);
-        this.clock = new StreamClock(settings, connections, deadlines);
+        this.fanOut = new FanOut(settings, connections, topics, metrics);
+        this.clock = new StreamClock(settings, connections, deadlines, this::expireHistory);
     }
 
     public HubSettings settings() {
@@ -80,22 +75,23 @@ public class Hub implements EventHandler {
 
     /**
      * Opens a subscriber for the user and registers it; the connected frame is its first. With a
-     * {@code lastEventId}, what the user may see after it follows from the replay window, then live
+     * {@code lastEventId}, what the user may see after it follows from the history, then live
      * events: replay and registration happen under the dispatch lock, so there is no gap and no
-     * duplicate at the seam. An id not in the window gets {@code event: reset} instead.
+     * duplicate at the seam. Streams that cannot cover the gap are named first in {@code event: reset}.
      *
      * @param topics the topics the connection listens to besides the user's own events and broadcasts
      * @throws SubscribeRefusedException at this node's capacity, while it drains, or over the per-user limit
      */
     public Subscriber subscribe(String userId, EventStream stream, String lastEventId, Topics topics) {
-        return subscribe(userId, stream, lastEventId, topics, 0);
+        return subscribe(userId, stream, lastEventId, false, topics, 0);
     }
 
     /**
-     * As {@link #subscribe(String, EventStream, String, Topics)}, for a stream that ends with
-     * {@code event: token-expired} at {@code endsAtMillis} (epoch milliseconds; 0 for never).
+     * As above, for a stream that ends with {@code event: token-expired} at {@code endsAtMillis} (epoch ms; 0: never);
+     * with {@code latest} and no {@code lastEventId}, the newest kept event of each of its topics follows connected.
      */
-    public Subscriber subscribe(String userId, EventStream stream, String lastEventId, Topics topics, long endsAtMillis) {
+    public Subscriber subscribe(String userId, EventStream stream, String lastEventId, boolean latest, Topics topics,
+                                long endsAtMillis) {
         connections.admit();
         Subscriber registered = null;
         Subscriber[] displaced = NO_SUBSCRIBERS;
@@ -104,7 +100,7 @@ public class Hub implements EventHandler {
             Subscriber subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
                     writers, this::unregister, metrics, endsAtMillis);
             // Queued before the subscriber becomes visible to deliver(): connected, replay, then live events.
-            subscriber.prime(fanOut.firstFrames(subscriber, lastEventId));
+            subscriber.prime(fanOut.firstFrames(subscriber, lastEventId, latest));
             displaced = connections.add(subscriber);
             registered = subscriber;
             metrics.connectionOpened();
@@ -275,6 +271,21 @@ public class Hub implements EventHandler {
         metrics.connectionClosed(reason);
         watcher.closed(subscriber, reason);
         CONNECTIONS.logp(Level.INFO, SOURCE, "unregister", () -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);
+    }
+
+    /** Lets the history go of what outlived its time to live (a quiet node appends nothing that would). */
+    void expireHistory() {
+        dispatch.lock();
+        try {
+            fanOut.expireHistory(System.currentTimeMillis());
+        } finally {
+            dispatch.unlock();
+        }
+    }
+
+    /** The history's size as of the last second. */
+    public HistoryFigures historyFigures() {
+        return fanOut.historyFigures();
     }
 
     /** Holds a test's thread at the hub's seams. */

@@ -34,11 +34,15 @@ public interface HubMetrics {
     default void eventDropped() {
     }
 
-    /** Events sent again from the replay window to one reconnecting client. */
+    /** Events sent from the history to one new connection: what it missed, or its topics' latest. */
     default void eventsReplayed(int count) {
     }
 
-    /** A reconnect whose Last-Event-ID was no longer (or never) in the replay window: it got {@code event: reset}. */
-    default void replayReset() {
+    /** A reconnect with Last-Event-ID, and how the history served it. */
+    default void resumed(ResumeOutcome outcome) {
+    }
+
+    /** The history let an event go (not per connection: once per event and cause). */
+    default void historyEvicted(Eviction cause) {
     }
 }

@@ -11,20 +11,18 @@ package io.massivesse.hub;
  * @param maxConnections         subscribers this node accepts before answering 503
  * @param maxConnectionsPerUser  connections one user may hold under {@link DuplicatePolicy#ALLOW}
  * @param duplicatePolicy        what a second connection of a user does to the first
- * @param replaySize             events kept for Last-Event-ID replay (0 turns replay off)
- * @param replayMaxBytes         bytes of frames kept for replay at most
+ * @param history                what each stream keeps for resuming with Last-Event-ID
  * @param maxTopicsPerConnection topics one connection may listen to
  * @param shutdownSpreadMillis   a drained node's clients are told to reconnect within the retry plus this
  */
 public record HubSettings(String nodeId, int bufferSize, int slowConsumerSeconds, int heartbeatSeconds,
                           int retryMillis, int maxConnections, int maxConnectionsPerUser,
-                          DuplicatePolicy duplicatePolicy, int replaySize, long replayMaxBytes,
+                          DuplicatePolicy duplicatePolicy, HistorySettings history,
                           int maxTopicsPerConnection, int shutdownSpreadMillis) {
 
     public HubSettings {
         if (bufferSize < 1 || heartbeatSeconds < 1 || slowConsumerSeconds < 1 || maxConnections < 1
-                || maxConnectionsPerUser < 1 || retryMillis < 0 || replaySize < 0 || replayMaxBytes < 0
-                || maxTopicsPerConnection < 0 || shutdownSpreadMillis < 0) {
+                || maxConnectionsPerUser < 1 || retryMillis < 0 || history == null || maxTopicsPerConnection < 0 || shutdownSpreadMillis < 0) {
             throw new IllegalArgumentException("invalid hub settings: " + this);
         }
     }

@@ -24,7 +24,8 @@ final class StreamClock {
     private final ScheduledExecutorService timer;
     private volatile long lastBeatNanos = System.nanoTime();
 
-    StreamClock(HubSettings settings, Connections connections, Deadlines deadlines) {
+    /** @param everySecond work the hub does once a second, beside ending due streams */
+    StreamClock(HubSettings settings, Connections connections, Deadlines deadlines, Runnable everySecond) {
         this.settings = settings;
         this.connections = connections;
         this.deadlines = deadlines;
@@ -35,6 +36,13 @@ final class StreamClock {
         });
         timer.scheduleAtFixedRate(this::beat, settings.heartbeatSeconds(), settings.heartbeatSeconds(), TimeUnit.SECONDS);
         timer.scheduleAtFixedRate(this::endDueStreams, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                everySecond.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the hub's work of the second failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     void stop() {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +23,11 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 
 import io.massivesse.hub.CloseReason;
+import io.massivesse.hub.Eviction;
+import io.massivesse.hub.HistoryFigures;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
+import io.massivesse.hub.ResumeOutcome;
 import io.massivesse.presence.ClusterPresence;
 import io.massivesse.presence.Presence;
 import io.massivesse.presence.PresenceMetrics;
@@ -60,7 +64,8 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, 
     private Counter dropped;
     private Counter redelivered;
     private Counter replayed;
-    private Counter resets;
+    private final Map<ResumeOutcome, Counter> resumes = new EnumMap<>(ResumeOutcome.class);
+    private final Map<Eviction, Counter> evicted = new EnumMap<>(Eviction.class);
     private Timer relayLag;
     private Timer fanOut;
 
@@ -93,8 +98,20 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, 
         dropped = counter("sse.events.dropped", "queued events dropped because a connection's queue was full");
         redelivered = counter("sse.events.redelivered",
                 "events the broker handed this node again (after a failover) and that were not fanned out twice");
-        replayed = counter("sse.events.replayed", "events sent again from the replay window to reconnecting clients");
-        resets = counter("sse.replay.resets", "reconnects whose Last-Event-ID was outside the replay window (event: reset)");
+        replayed = counter("sse.events.replayed",
+                "events sent from the history to new connections: what a reconnect missed, or the latest of its topics");
+        for (ResumeOutcome outcome : ResumeOutcome.values()) {
+            resumes.put(outcome, counter("sse.resumes", "reconnects with Last-Event-ID, by outcome (complete; partial "
+                    + "or unknown-id: they got event: reset)", new Tag("outcome", outcome.label())));
+        }
+        for (Eviction cause : Eviction.values()) {
+            evicted.put(cause, counter("sse.history.evicted", "events the history let go, by cause (size of their "
+                    + "stream, ttl, the node's byte bound)", new Tag("cause", cause.label())));
+        }
+        historyGauge("sse.history.events", "events the history keeps for resuming", HistoryFigures::events);
+        historyGauge("sse.history.ids", "event ids the history knows (every event of its time to live)", HistoryFigures::ids);
+        historyGauge("sse.history.streams", "streams the history keeps: the broadcasts, topics, users", HistoryFigures::streams);
+        historyGauge("sse.history.bytes", "estimated heap the history holds", HistoryFigures::bytes);
         relayLag = timer("sse.relay.lag", "from the publishing node accepting an event to this node starting its fan-out");
         presenceMessages = counter("sse.presence.messages", "messages this node sent to the presence topic");
         presenceChanges = counter("sse.presence.changes", "presence changes (online, offline, node up or down) this node reported");
@@ -192,7 +209,17 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, 
     }
 
     @Override
-    public void replayReset() {
-        resets.inc();
+    public void resumed(ResumeOutcome outcome) {
+        resumes.get(outcome).inc();
+    }
+
+    @Override
+    public void historyEvicted(Eviction cause) {
+        evicted.get(cause).inc();
+    }
+
+    private void historyGauge(String name, String description, ToLongFunction<HistoryFigures> figure) {
+        registry.gauge(Metadata.builder().withName(name).withDescription(description).build(),
+                hub, h -> figure.applyAsLong(h.get().historyFigures()));
     }
 }

@@ -60,20 +60,21 @@ public class HubBroadcaster implements SseBroadcaster {
     /** The sink receives every broadcast, as the connection of a user id of its own ({@code sink.<node>.<n>}). */
     @Override
     public void register(SseEventSink sink) {
-        register(sink, "sink." + hub.settings().nodeId() + "." + listeners.incrementAndGet(), null, Topics.NONE, 0);
+        register(sink, new SubscribeRequest("sink." + hub.settings().nodeId() + "." + listeners.incrementAndGet(), null,
+                false, Topics.NONE, 0));
     }
 
     /**
-     * The sink becomes a connection of the user: its events, broadcasts and the topics', after what it missed
-     * since {@code lastEventId}, until {@code endsAtMillis} (0: no end).
+     * The sink becomes a connection of the user asking: its events, broadcasts and the topics', after what it
+     * missed since its last event id, until its end time.
      *
      * @throws io.massivesse.hub.SubscribeRefusedException as a subscribe is refused
      */
-    public Subscriber register(SseEventSink sink, String userId, String lastEventId, Topics topics, long endsAtMillis) {
+    public Subscriber register(SseEventSink sink, SubscribeRequest asked) {
         if (closed) {
             throw new IllegalStateException("this broadcaster is closed");
         }
-        Subscriber subscriber = hub.subscribe(userId, new SinkEventStream(sink, new SinkEventStream.Ends() {
+        Subscriber subscriber = hub.subscribe(asked.userId(), new SinkEventStream(sink, new SinkEventStream.Ends() {
             @Override
             public void failed(Throwable cause) {
                 onError.forEach(listener -> tell(() -> listener.accept(sink, cause)));
@@ -84,7 +85,7 @@ public class HubBroadcaster implements SseBroadcaster {
                 registered.remove(sink);
                 onClose.forEach(listener -> tell(() -> listener.accept(sink)));
             }
-        }), lastEventId, topics, endsAtMillis);
+        }), asked.lastEventId(), asked.latest(), asked.topics(), asked.endsAtMillis());
         registered.put(sink, subscriber);
         // A stream that ended already (its close ran before the line above) is not kept.
         if (subscriber.isClosed()) {

@@ -39,10 +39,11 @@ public class SinkSubscribeResource {
                         @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                         @QueryParam("lastEventId") String lastEventIdQuery,
                         @QueryParam("topic") List<String> topics,
+                        @QueryParam("latest") boolean latest,
                         @Context SseEventSink sink,
                         @Context HttpServletRequest request) {
-        SubscribeRequest asked = SubscribeRequest.parse(userId, lastEventIdHeader, lastEventIdQuery, topics,
+        SubscribeRequest asked = SubscribeRequest.parse(userId, lastEventIdHeader, lastEventIdQuery, latest, topics,
                 hub.settings().maxTopicsPerConnection(), request);
-        broadcaster.register(sink, asked.userId(), asked.lastEventId(), asked.topics(), asked.endsAtMillis());
+        broadcaster.register(sink, asked);
     }
 }

@@ -53,7 +53,9 @@ public class SubscribeResource {
             description = "Starts with retry: and event: connected, then the user's events, broadcasts and the events "
                     + "of the topics asked for (?topic=, repeated), with a "
                     + ": ping comment every SSE_HEARTBEAT_SECONDS. After a reconnect with Last-Event-ID the events "
-                    + "missed since that id come first; an id no longer in the replay window gets event: reset. "
+                    + "missed since that id come first, of every stream the connection sees; event: reset first names the "
+                    + "streams that cannot cover the gap (too old, or an unknown id). With ?latest=true and no id, the "
+                    + "newest kept event of each topic comes first. "
                     + "Other events: replaced (a newer connection of the user took over), server-shutdown (reconnect), "
                     + "token-expired (the token's exp passed: reconnect with a new token and Last-Event-ID).")
     @APIResponse(responseCode = "200", description = "The event stream",
@@ -77,18 +79,21 @@ public class SubscribeResource {
                                 + "SSE_MAX_TOPICS_PER_CONNECTION): a name, or a prefix ending in /* for every name below it",
                                 example = "orders/42")
                         @QueryParam("topic") List<String> topics,
+                        @Parameter(description = "Without a Last-Event-ID: the newest event still kept of each topic "
+                                + "(of up to 1,000 topics below a prefix) comes first, so a page shows the current state")
+                        @QueryParam("latest") boolean latest,
                         @Suspended AsyncResponse async,
                         @Context HttpServletRequest request) {
         try {
-            SubscribeRequest asked = SubscribeRequest.parse(userId, lastEventIdHeader, lastEventIdQuery, topics,
+            SubscribeRequest asked = SubscribeRequest.parse(userId, lastEventIdHeader, lastEventIdQuery, latest, topics,
                     hub.settings().maxTopicsPerConnection(), request);
             AsyncContext context = request.getAsyncContext();
             // An event stream has no end the container should enforce: a client's close is watched for, a vanished client found by the heartbeat.
             context.setTimeout(0);
             // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
             ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
-            Subscriber subscriber = hub.subscribe(asked.userId(), stream, asked.lastEventId(), asked.topics(),
-                    asked.endsAtMillis());
+            Subscriber subscriber = hub.subscribe(asked.userId(), stream, asked.lastEventId(), asked.latest(),
+                    asked.topics(), asked.endsAtMillis());
             context.addListener(stream.listenerFor(subscriber));
             stream.watch(closeWatch, request.getProtocol(), subscriber);
         } catch (ApiException | SubscribeRefusedException refused) {

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.massivesse.event.EventIds;
 import io.massivesse.hub.DuplicatePolicy;
+import io.massivesse.hub.HistorySettings;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
@@ -64,12 +65,20 @@ public class HubProducer {
     String duplicatePolicy;
 
     @Inject
-    @ConfigProperty(name = "sse.replay.size")
-    int replaySize;
+    @ConfigProperty(name = "sse.history.size")
+    int historySize;
 
     @Inject
-    @ConfigProperty(name = "sse.replay.max.bytes")
-    long replayMaxBytes;
+    @ConfigProperty(name = "sse.history.user.size")
+    int historyUserSize;
+
+    @Inject
+    @ConfigProperty(name = "sse.history.ttl.seconds")
+    int historyTtlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "sse.history.max.bytes")
+    long historyMaxBytes;
 
     @Inject
     @ConfigProperty(name = "sse.max.topics.per.connection")
@@ -88,7 +97,8 @@ public class HubProducer {
             throw new IllegalArgumentException("sse.node.id must match " + NODE_ID + ": " + nodeId);
         }
         HubSettings settings = new HubSettings(nodeId, bufferSize, slowConsumerSeconds, heartbeatSeconds, retryMillis,
-                maxConnections, maxConnectionsPerUser, DuplicatePolicy.parse(duplicatePolicy), replaySize, replayMaxBytes,
+                maxConnections, maxConnectionsPerUser, DuplicatePolicy.parse(duplicatePolicy),
+                new HistorySettings(historySize, historyUserSize, historyTtlSeconds, historyMaxBytes),
                 maxTopicsPerConnection, shutdownSpreadMillis);
         LOG.info("SSE hub started: " + settings);
         return new Hub(settings, metrics);

@@ -31,7 +31,7 @@ class HubSeamsTest {
 
     private Hub hub(int maxConnections, int replaySize, HubMetrics metrics) {
         hub = new Hub(new HubSettings("node-t", 100, 30, 30, 2000, maxConnections, 3, DuplicatePolicy.REPLACE,
-                replaySize, 1 << 20, 3, 0), threads, metrics);
+                new HistorySettings(replaySize, replaySize, 300, 1 << 20), 3, 0), threads, metrics);
         return hub;
     }
 
@@ -117,7 +117,7 @@ class HubSeamsTest {
         long inAnHour = System.currentTimeMillis() + 3_600_000;
 
         CompletableFuture<Subscriber> subscribe = CompletableFuture.supplyAsync(
-                () -> hub.subscribe("bob", new RecordingStream(), null, Topics.of(List.of("orders/7")), inAnHour), threads);
+                () -> hub.subscribe("bob", new RecordingStream(), null, false, Topics.of(List.of("orders/7")), inAnHour), threads);
         hold.awaitReached();
         // A cluster-wide replace reaches the connection as soon as it is registered.
         Subscriber bob = hub.connectionsOf("bob").get(0);
@@ -138,7 +138,7 @@ class HubSeamsTest {
         AtomicBoolean fail = new AtomicBoolean(true);
         Hub hub = hub(1, 50, new HubMetrics() {
             @Override
-            public void replayReset() {
+            public void resumed(ResumeOutcome outcome) {
                 if (fail.getAndSet(false)) {
                     throw new IllegalStateException("metrics registry failed");
                 }
@@ -170,7 +170,7 @@ class HubSeamsTest {
             }
         });
         RecordingStream stream = new RecordingStream();
-        assertThatThrownBy(() -> hub.subscribe("dave", stream, null, Topics.of(List.of("news")), System.currentTimeMillis() + 60_000))
+        assertThatThrownBy(() -> hub.subscribe("dave", stream, null, false, Topics.of(List.of("news")), System.currentTimeMillis() + 60_000))
                 .isInstanceOf(IllegalStateException.class);
 
         assertThat(hub.connectionsOf("dave")).isEmpty();

@@ -28,7 +28,7 @@ class HubTest {
     private final CountingMetrics metrics = new CountingMetrics();
 
     private Hub hub(int buffer, int slowSeconds, int maxConnections, int perUser, DuplicatePolicy policy) {
-        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, 50, 1 << 20, 3, 0),
+        hub = new Hub(new HubSettings("node-t", buffer, slowSeconds, 1, 2000, maxConnections, perUser, policy, new HistorySettings(50, 50, 300, 1 << 20), 3, 0),
                 writers, metrics);
         return hub;
     }
@@ -76,8 +76,10 @@ class HubTest {
         }
 
         @Override
-        public void replayReset() {
-            resets.incrementAndGet();
+        public void resumed(ResumeOutcome outcome) {
+            if (outcome != ResumeOutcome.COMPLETE) {
+                resets.incrementAndGet();
+            }
         }
     }
 
@@ -302,7 +304,7 @@ class HubTest {
         RecordingStream stream = new RecordingStream();
         hub.subscribe("carl", stream, "gone-long-ago", Topics.NONE);
         await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 2);
-        assertThat(stream.events().get(1)).startsWith("event: reset\ndata: {\"lastEventId\":\"gone-long-ago\"");
+        assertThat(stream.events().get(1)).startsWith("event: reset\ndata: {\"lost\":[\"broadcast\",\"user:carl\"],\"after\":\"gone-long-ago\"");
         assertThat(metrics.resets.get()).isEqualTo(1);
     }
 
@@ -339,8 +341,8 @@ class HubTest {
         RecordingStream later = new RecordingStream();
         RecordingStream forever = new RecordingStream();
         long now = System.currentTimeMillis();
-        hub.subscribe("exp", expiring, null, Topics.NONE, now + 1200);
-        hub.subscribe("later", later, null, Topics.NONE, now + 600_000);
+        hub.subscribe("exp", expiring, null, false, Topics.NONE, now + 1200);
+        hub.subscribe("later", later, null, false, Topics.NONE, now + 600_000);
         hub.subscribe("forever", forever, null, Topics.NONE);
         assertThat(hub.streamsWithDeadline()).isEqualTo(2);
         await().atMost(5, TimeUnit.SECONDS).until(() -> expiring.closed);
@@ -360,7 +362,7 @@ class HubTest {
     void aStreamClosedBeforeItsEndTimeLeavesTheDeadlines() {
         Hub hub = hub();
         RecordingStream stream = new RecordingStream();
-        Subscriber subscriber = hub.subscribe("gone", stream, null, Topics.NONE, System.currentTimeMillis() + 600_000);
+        Subscriber subscriber = hub.subscribe("gone", stream, null, false, Topics.NONE, System.currentTimeMillis() + 600_000);
         assertThat(hub.streamsWithDeadline()).isEqualTo(1);
         subscriber.close(CloseReason.CLIENT_GONE);
         assertThat(hub.streamsWithDeadline()).isZero();

@@ -23,7 +23,7 @@ class HubTopicsTest {
     private final ExecutorService writers = Executors.newCachedThreadPool();
     private final HubTest.CountingMetrics metrics = new HubTest.CountingMetrics();
     private final Hub hub = new Hub(new HubSettings("node-t", 1000, 30, 30, 2000, 10_000, 3, DuplicatePolicy.REPLACE,
-            100, 1 << 20, 4, 0), writers, metrics);
+            new HistorySettings(100, 100, 300, 1 << 20), 4, 0), writers, metrics);
 
     @AfterEach
     void stop() {

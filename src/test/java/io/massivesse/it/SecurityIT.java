@@ -438,7 +438,7 @@ class SecurityIT {
         try (SseClient erin = SseClient.connect(at("/sse/connect/erin?access_token=" + token("erin")),
                 Map.of("Last-Event-ID", "garbage-\u00e9-id"))) {
             assertThat(erin.status()).isEqualTo(200);
-            assertThat(erin.awaitEvent("reset").data()).contains("lastEventId");
+            assertThat(erin.awaitEvent("reset").data()).contains("\"after\"").contains("\"lost\":[\"broadcast\",\"user:erin\"]");
         }
     }
 

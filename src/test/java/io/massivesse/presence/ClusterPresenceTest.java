@@ -16,6 +16,7 @@ import io.massivesse.event.Topics;
 import io.massivesse.hub.CloseReason;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
+import io.massivesse.hub.HistorySettings;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
 import io.massivesse.hub.RecordingStream;
@@ -82,7 +83,7 @@ class ClusterPresenceTest {
     private Hub hub;
 
     private ClusterPresence cluster(DuplicatePolicy policy, RecordingRelay relay) {
-        hub = new Hub(new HubSettings("node-a", 10, 30, 30, 1000, 20_000, 5, policy, 0, 0, 64, 0), HubMetrics.NONE);
+        hub = new Hub(new HubSettings("node-a", 10, 30, 30, 1000, 20_000, 5, policy, HistorySettings.NONE, 64, 0), HubMetrics.NONE);
         ClusterPresence cluster = new ClusterPresence();
         cluster.hub = hub;
         cluster.control = relay;

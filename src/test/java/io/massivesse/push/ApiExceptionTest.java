@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import io.massivesse.event.Topics;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
+import io.massivesse.hub.HistorySettings;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
 import io.massivesse.hub.RecordingStream;
@@ -26,7 +27,7 @@ class ApiExceptionTest {
 
     @Test
     void overTheUserLimitIs429AndAtCapacityOrDrainingIs503WithRetryAfter() {
-        Hub hub = new Hub(new HubSettings("n", 10, 30, 30, 1000, 3, 1, DuplicatePolicy.ALLOW, 0, 0, 64, 0), HubMetrics.NONE);
+        Hub hub = new Hub(new HubSettings("n", 10, 30, 30, 1000, 3, 1, DuplicatePolicy.ALLOW, HistorySettings.NONE, 64, 0), HubMetrics.NONE);
         try {
             hub.subscribe("alice", new RecordingStream(), null, Topics.NONE);
             ApiException perUser = refusal(hub, "alice");

@@ -20,6 +20,7 @@ import io.massivesse.event.EventIds;
 import io.massivesse.event.Update;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.Hub;
+import io.massivesse.hub.HistorySettings;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
 import io.massivesse.relay.EventRelay;
@@ -41,7 +42,8 @@ class HubBroadcasterTest {
 
     @BeforeEach
     void start() {
-        hub = new Hub(new HubSettings("node-b", 100, 30, 30, 2000, 100, 3, DuplicatePolicy.REPLACE, 100, 1_000_000, 10, 0),
+        hub = new Hub(new HubSettings("node-b", 100, 30, 30, 2000, 100, 3, DuplicatePolicy.REPLACE,
+                new HistorySettings(100, 100, 300, 1_000_000), 10, 0),
                 HubMetrics.NONE);
         broadcaster = new HubBroadcaster();
         broadcaster.hub = hub;
