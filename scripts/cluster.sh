@@ -69,8 +69,9 @@ dev_keys() {
     fi
 }
 
-node_up() { # port log -> 0 once the app and its topic MDB are active
-    grep -q "CWWKZ0001I" "$2" 2>/dev/null && grep -q "J2CA8801I" "$2" 2>/dev/null
+node_up() { # port log -> 0 once the app and its topic MDB are active and its history is filled (or given up)
+    grep -q "CWWKZ0001I" "$2" 2>/dev/null && grep -q "J2CA8801I" "$2" 2>/dev/null \
+        && grep -q "History at start: " "$2" 2>/dev/null
 }
 
 # Generous: several nodes starting at once on a small machine each take far longer than one alone.

@@ -12,7 +12,8 @@ import io.massivesse.relay.EventRelay;
 
 /**
  * {@code /health/ready}: whether a load balancer should send new subscribers here. DOWN while the
- * relay cannot reach the broker, while the node drains for shutdown, and at connection capacity.
+ * relay cannot reach the broker, while the node drains for shutdown, at connection capacity, and while a starting
+ * node fills its history from a running one.
  */
 @Readiness
 @ApplicationScoped
@@ -30,13 +31,15 @@ public class ReadyCheck implements HealthCheck {
         int capacity = hub.settings().maxConnections();
         boolean relayUp = relay.isAvailable();
         boolean draining = hub.isDraining();
+        boolean filled = hub.history().isFilled();
         return HealthCheckResponse.named("sse-node")
-                .status(relayUp && !draining && active < capacity)
+                .status(relayUp && !draining && active < capacity && filled)
                 .withData("node", hub.settings().nodeId())
                 .withData("activeConnections", active)
                 .withData("capacity", capacity)
                 .withData("relay", relayUp ? "connected" : "disconnected")
                 .withData("draining", draining)
+                .withData("history", filled ? "filled" : "filling from a running node")
                 .build();
     }
 }

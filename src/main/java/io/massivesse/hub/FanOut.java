@@ -19,8 +19,6 @@ final class FanOut {
     private final TopicIndex topics;
     private final History history;
     private final HubMetrics metrics;
-    /** Read by metrics without the dispatch lock; taken once a second. */
-    private volatile HistoryFigures figures = new HistoryFigures(0, 0, 1, 0);
     /** Ids fanned out lately, whatever the history keeps. */
     private final RecentIds delivered = new RecentIds(RecentIds.DEFAULT_SIZE);
 
@@ -82,13 +80,7 @@ final class FanOut {
         return first;
     }
 
-    /** Lets the history go of what outlived its time to live, and takes its figures for metrics. */
-    void expireHistory(long now) {
-        history.expire(now);
-        figures = new HistoryFigures(history.events(), history.ids(), history.streams(), history.bytes());
-    }
-
-    HistoryFigures historyFigures() {
-        return figures;
+    History history() {
+        return history;
     }
 }

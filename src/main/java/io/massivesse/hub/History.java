@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,44 +34,15 @@ final class History {
     static final int LATEST_PER_PREFIX = 1000;
     private static final long SWEEP_MILLIS = 10_000;
 
-    private static final class Entry {
-        final long seq;
-        final String id;
-        final long at;
-        final Stream stream;
-        byte[] frame;
-
-        Entry(long seq, String id, long at, Stream stream, byte[] frame) {
-            this.seq = seq;
-            this.id = id;
-            this.at = at;
-            this.stream = stream;
-            this.frame = frame;
-        }
-    }
-
-    private static final class Stream {
-        final String name;
-        final int size;
-        final ArrayDeque<Entry> kept = new ArrayDeque<>(4);
-        /** The newest position this stream dropped an event at; a resume from before it lost events here. */
-        long lostAt = -1;
-
-        Stream(String name, int size) {
-            this.name = name;
-            this.size = size;
-        }
-    }
-
     private final HistorySettings settings;
     private final HubMetrics metrics;
-    private final Stream broadcasts;
+    private final HistoryStream broadcasts;
     /** Sorted, so a prefix's topics are one range. */
-    private final TreeMap<String, Stream> topics = new TreeMap<>();
-    private final Map<String, Stream> users = new HashMap<>();
-    private final Map<String, Entry> byId = new HashMap<>();
+    private final TreeMap<String, HistoryStream> topics = new TreeMap<>();
+    private final Map<String, HistoryStream> users = new HashMap<>();
+    private final Map<String, HistoryEntry> byId = new HashMap<>();
     /** Every known id, oldest first. */
-    private final ArrayDeque<Entry> known = new ArrayDeque<>();
+    private final ArrayDeque<HistoryEntry> known = new ArrayDeque<>();
     private long nextSeq;
     private long bytes;
     private int events;
@@ -79,21 +51,27 @@ final class History {
     History(HistorySettings settings, HubMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
-        this.broadcasts = new Stream("broadcast", settings.streamSize());
+        this.broadcasts = new HistoryStream("broadcast", null, null, settings.streamSize());
         this.bytes = STREAM_BYTES;
     }
 
     void append(Update update, byte[] frame, long now) {
         expire(now);
-        if (settings.ttlSeconds() == 0 || settings.maxBytes() == 0) {
+        add(update.id(), update.userId(), update.topic(), frame, now);
+    }
+
+    /** Adds an event at the new end; {@code frame} null for an event its stream had dropped (only its id is kept). */
+    private void add(String id, String userId, String topic, byte[] frame, long at) {
+        // Known already: taken from another node at start and now delivered from this node's durable backlog.
+        if (settings.ttlSeconds() == 0 || settings.maxBytes() == 0 || byId.containsKey(id)) {
             return;
         }
-        Stream stream = streamOf(update);
-        Entry entry = new Entry(nextSeq++, update.id(), now, stream, frame);
+        HistoryStream stream = streamOf(userId, topic);
+        HistoryEntry entry = new HistoryEntry(nextSeq++, id, at, stream, frame);
         byId.put(entry.id, entry);
         known.addLast(entry);
         bytes += ID_BYTES;
-        if (stream.size > 0) {
+        if (stream.size > 0 && frame != null) {
             stream.kept.addLast(entry);
             bytes += frame.length;
             events++;
@@ -110,23 +88,59 @@ final class History {
         }
     }
 
-    private Stream streamOf(Update update) {
-        if (update.topic() != null) {
-            return topics.computeIfAbsent(update.topic(), name -> created("topic:" + name, settings.streamSize()));
+    private HistoryStream streamOf(String userId, String topic) {
+        if (topic != null) {
+            return topics.computeIfAbsent(topic, name -> created("topic:" + name, null, name, settings.streamSize()));
         }
-        if (update.userId() != null) {
-            return users.computeIfAbsent(update.userId(), user -> created("user:" + user, settings.userStreamSize()));
+        if (userId != null) {
+            return users.computeIfAbsent(userId, user -> created("user:" + user, user, null, settings.userStreamSize()));
         }
         return broadcasts;
     }
 
-    private Stream created(String name, int size) {
+    private HistoryStream created(String name, String userId, String topic, int size) {
         bytes += STREAM_BYTES;
-        return new Stream(name, size);
+        return new HistoryStream(name, userId, topic, size);
+    }
+
+    /** Every known id, oldest first, with its event where its stream still keeps it: what a starting node fills from. */
+    List<KeptEvent> export() {
+        List<KeptEvent> all = new ArrayList<>(known.size());
+        for (HistoryEntry entry : known) {
+            all.add(new KeptEvent(entry.id, entry.stream.userId, entry.stream.topic, entry.at, entry.frame));
+        }
+        return all;
+    }
+
+    /**
+     * Puts {@code older} (another node's history, oldest first) before what this node received since it started:
+     * the history is built again from theirs, then the events of its own that theirs lacks.
+     */
+    void fill(List<KeptEvent> older, long now) {
+        List<KeptEvent> mine = export();
+        Set<String> theirs = new HashSet<>(older.size() * 2);
+        older.forEach(event -> theirs.add(event.id()));
+        topics.clear();
+        users.clear();
+        byId.clear();
+        known.clear();
+        broadcasts.kept.clear();
+        broadcasts.lostAt = -1;
+        bytes = STREAM_BYTES;
+        events = 0;
+        for (KeptEvent event : older) {
+            add(event.id(), event.userId(), event.topic(), event.frame(), event.at());
+        }
+        for (KeptEvent event : mine) {
+            if (!theirs.contains(event.id())) {
+                add(event.id(), event.userId(), event.topic(), event.frame(), event.at());
+            }
+        }
+        expire(now);
     }
 
     /** Takes the event out of its stream, whose oldest kept event it is. */
-    private void drop(Entry entry, Eviction cause) {
+    private void drop(HistoryEntry entry, Eviction cause) {
         entry.stream.kept.removeFirst();
         entry.stream.lostAt = Math.max(entry.stream.lostAt, entry.seq);
         bytes -= entry.frame.length;
@@ -136,7 +150,7 @@ final class History {
     }
 
     /** The oldest known id goes, and its event if its stream still keeps it (then the oldest that stream keeps). */
-    private void forget(Entry oldest, Eviction cause) {
+    private void forget(HistoryEntry oldest, Eviction cause) {
         if (oldest.frame != null) {
             drop(oldest, cause);
         }
@@ -169,7 +183,7 @@ final class History {
      */
     Resume after(String lastEventId, String userId, Topics selectors, long now) {
         expire(now);
-        Entry from = byId.get(lastEventId);
+        HistoryEntry from = byId.get(lastEventId);
         if (from == null) {
             List<String> every = new ArrayList<>();
             every.add(broadcasts.name);
@@ -177,21 +191,21 @@ final class History {
             selectors.selectors().forEach(selector -> every.add("topic:" + selector));
             return new Resume(ResumeOutcome.UNKNOWN_ID, List.of(), every);
         }
-        Set<Stream> seen = new LinkedHashSet<>();
+        Set<HistoryStream> seen = new LinkedHashSet<>();
         seen.add(broadcasts);
-        Stream own = users.get(userId);
+        HistoryStream own = users.get(userId);
         if (own != null) {
             seen.add(own);
         }
         seen.addAll(topicStreams(selectors, Integer.MAX_VALUE));
         List<String> lost = new ArrayList<>();
-        List<Entry> missed = new ArrayList<>();
-        for (Stream stream : seen) {
+        List<HistoryEntry> missed = new ArrayList<>();
+        for (HistoryStream stream : seen) {
             if (stream.lostAt > from.seq) {
                 lost.add(stream.name);
             }
-            for (Iterator<Entry> newest = stream.kept.descendingIterator(); newest.hasNext(); ) {
-                Entry entry = newest.next();
+            for (Iterator<HistoryEntry> newest = stream.kept.descendingIterator(); newest.hasNext(); ) {
+                HistoryEntry entry = newest.next();
                 if (entry.seq <= from.seq) {
                     break;
                 }
@@ -205,8 +219,8 @@ final class History {
     /** The newest kept event of each topic the selectors name (of each topic below a prefix, at most 1,000), in publish order. */
     List<byte[]> latest(Topics selectors, long now) {
         expire(now);
-        List<Entry> newest = new ArrayList<>();
-        for (Stream stream : topicStreams(selectors, LATEST_PER_PREFIX)) {
+        List<HistoryEntry> newest = new ArrayList<>();
+        for (HistoryStream stream : topicStreams(selectors, LATEST_PER_PREFIX)) {
             if (!stream.kept.isEmpty()) {
                 newest.add(stream.kept.peekLast());
             }
@@ -216,14 +230,14 @@ final class History {
     }
 
     /** The streams of the topics the selectors name, and of the topics below each prefix (at most {@code perPrefix} each). */
-    private Set<Stream> topicStreams(Topics selectors, int perPrefix) {
+    private Set<HistoryStream> topicStreams(Topics selectors, int perPrefix) {
         if (selectors.isEmpty()) {
             return Collections.emptySet();
         }
-        Set<Stream> streams = new LinkedHashSet<>();
+        Set<HistoryStream> streams = new LinkedHashSet<>();
         for (String selector : selectors.selectors()) {
             if (!Topics.isPrefix(selector)) {
-                Stream stream = topics.get(selector);
+                HistoryStream stream = topics.get(selector);
                 if (stream != null) {
                     streams.add(stream);
                 }
@@ -231,7 +245,7 @@ final class History {
             }
             String prefix = selector.substring(0, selector.length() - 1);
             int taken = 0;
-            for (Stream stream : topics.subMap(prefix, true, prefix + Character.MAX_VALUE, false).values()) {
+            for (HistoryStream stream : topics.subMap(prefix, true, prefix + Character.MAX_VALUE, false).values()) {
                 if (taken++ == perPrefix) {
                     break;
                 }
@@ -241,7 +255,7 @@ final class History {
         return streams;
     }
 
-    private static List<byte[]> frames(List<Entry> entries) {
+    private static List<byte[]> frames(List<HistoryEntry> entries) {
         List<byte[]> frames = new ArrayList<>(entries.size());
         entries.forEach(entry -> frames.add(entry.frame));
         return frames;

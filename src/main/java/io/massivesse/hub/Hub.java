@@ -46,6 +46,7 @@ public class Hub implements EventHandler {
     /** Streams that end at a given time (their token's expiry), ended by one tick a second. */
     private final Deadlines deadlines = new Deadlines();
     private final StreamClock clock;
+    private final HubHistory history;
     /** When the event being fanned out now started, or 0 when none is: a stuck dispatch fails liveness. */
     private volatile long dispatchSinceNanos;
     private volatile ConnectionWatcher watcher = ConnectionWatcher.NONE;
@@ -61,7 +62,8 @@ public class Hub implements EventHandler {
         this.metrics = metrics;
         this.connections = new Connections(settings, PARALLEL_THRESHOLD);
         this.fanOut = new FanOut(settings, connections, topics, metrics);
-        this.clock = new StreamClock(settings, connections, deadlines, this::expireHistory);
+        this.history = new HubHistory(dispatch, fanOut.history());
+        this.clock = new StreamClock(settings, connections, deadlines, () -> history.expire(System.currentTimeMillis()));
     }
 
     public HubSettings settings() {
@@ -273,19 +275,9 @@ public class Hub implements EventHandler {
         CONNECTIONS.logp(Level.INFO, SOURCE, "unregister", () -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);
     }
 
-    /** Lets the history go of what outlived its time to live (a quiet node appends nothing that would). */
-    void expireHistory() {
-        dispatch.lock();
-        try {
-            fanOut.expireHistory(System.currentTimeMillis());
-        } finally {
-            dispatch.unlock();
-        }
-    }
-
-    /** The history's size as of the last second. */
-    public HistoryFigures historyFigures() {
-        return fanOut.historyFigures();
+    /** The history, for metrics and for the other nodes. */
+    public HubHistory history() {
+        return history;
     }
 
     /** Holds a test's thread at the hub's seams. */

@@ -220,6 +220,6 @@ public class SseMetrics implements HubMetrics, PublishMetrics, PresenceMetrics, 
 
     private void historyGauge(String name, String description, ToLongFunction<HistoryFigures> figure) {
         registry.gauge(Metadata.builder().withName(name).withDescription(description).build(),
-                hub, h -> figure.applyAsLong(h.get().historyFigures()));
+                hub, h -> figure.applyAsLong(h.get().history().figures()));
     }
 }

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.massivesse.event.EventIds;
 import io.massivesse.hub.DuplicatePolicy;
 import io.massivesse.hub.HistorySettings;
+import io.massivesse.hub.HistorySource;
 import io.massivesse.hub.Hub;
 import io.massivesse.hub.HubMetrics;
 import io.massivesse.hub.HubSettings;
@@ -102,6 +103,13 @@ public class HubProducer {
                 maxTopicsPerConnection, shutdownSpreadMillis);
         LOG.info("SSE hub started: " + settings);
         return new Hub(settings, metrics);
+    }
+
+    /** The history as the other nodes reach it. */
+    @Produces
+    @Singleton
+    HistorySource historySource(Hub hub) {
+        return hub.history();
     }
 
     /** Ids are minted by the node that accepts a publish. */

@@ -201,6 +201,32 @@ class HistoryTest {
     }
 
     @Test
+    void aStartingNodeFillsFromAnothersHistoryWithoutLosingOrDoublingWhatCameMeanwhile() {
+        History running = history(2, 100, 300, 1 << 20);
+        append(running, "b1", null, T0);
+        append(running, "n1", "#news", T0 + 1);
+        append(running, "n2", "#news", T0 + 2);
+        append(running, "n3", "#news", T0 + 3);
+        append(running, "a1", "alice", T0 + 4);
+        // The starting node already received the last two (its durable subscription's backlog), then one more.
+        History starting = history(2, 100, 300, 1 << 20);
+        append(starting, "n3", "#news", T0 + 10);
+        append(starting, "a1", "alice", T0 + 10);
+        append(starting, "b2", null, T0 + 11);
+        List<KeptEvent> theirs = running.export();
+        assertThat(theirs).extracting(KeptEvent::id).containsExactly("b1", "n1", "n2", "n3", "a1");
+        assertThat(theirs.get(1).frame()).as("n1 was dropped by its stream: only its id goes over").isNull();
+
+        starting.fill(theirs, T0 + 12);
+        Resume resume = starting.after("b1", "alice", topics("news"), T0 + 12);
+        assertThat(text(resume.frames())).containsExactly("n2", "n3", "a1", "b2");
+        assertThat(resume.lost()).as("news dropped n1 on the running node").containsExactly("topic:news");
+        assertThat(starting.after("n1", "alice", topics("news"), T0 + 12).lost()).isEmpty();
+        assertThat(starting.ids()).isEqualTo(6);
+        assertThat(starting.events()).isEqualTo(5);
+    }
+
+    @Test
     void keepingNothingMakesEveryResumeAReset() {
         History history = new History(HistorySettings.NONE, metrics);
         append(history, "1", null, T0);

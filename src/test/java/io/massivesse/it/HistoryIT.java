@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
@@ -11,13 +12,16 @@ import jakarta.jms.Topic;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static io.massivesse.it.Http.get;
 import static io.massivesse.it.Http.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * History by stream on two nodes (scripts/cluster.sh): a busy topic does not push a quiet topic's or a user's
@@ -26,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ResourceLock(SharedClusters.TWO_NODES)
 @Order(7)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HistoryIT {
 
     /** More than a whole node's window held before streams had their own (10,000 events), and than a topic keeps. */
@@ -150,6 +155,37 @@ class HistoryIT {
             assertThat(dataOf(prefix, "price")).containsExactly("acme 2", "globex 1");
             assertThat(dataOf(without, "price")).isEmpty();
             assertThat(exact.events().get(1).event()).as("the latest value comes right after connected").isEqualTo("price");
+        }
+    }
+
+    /** Last in the class: it restarts the second node (the next class's start brings back any node left stopped). */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aNodeRestartedWhileAClientIsAwayServesItsResumeFromTheOtherNodesHistory() {
+        String user = Unique.name("away");
+        String topic = "away/" + UUID.randomUUID();
+        String lastSeen;
+        try (SseClient first = SseClient.connected(at(2, "/sse/connect/" + user + "?topic=" + topic))) {
+            publish(2, "/sse/topics/" + topic, "news", "seen");
+            lastSeen = first.awaitEvent("news").id();
+            publish(1, "/sse/send/" + user, "own", "own, after the id");
+            first.awaitEvent("own");
+        }
+        cluster.stopNode(2);
+        publish(1, "/sse/topics/" + topic, "news", "missed while the node was down");
+        String end = Unique.name("end");
+        publish(1, "/sse/broadcast", end, "end");
+        cluster.startNode(2);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> get(URI.create(cluster.management(2) + "/health/ready")).statusCode() == 200);
+        // The id it resumes from was received by the node before its restart: only the other node's history has it now.
+        try (SseClient again = SseClient.connect(at(2, "/sse/connect/" + user + "?topic=" + topic),
+                Map.of("Last-Event-ID", lastSeen))) {
+            again.awaitEvent(end);
+            assertThat(again.events()).extracting(SseClient.Event::event).doesNotContain("reset");
+            assertThat(again.events()).extracting(SseClient.Event::data)
+                    .containsSubsequence("own, after the id", "missed while the node was down", "end");
+            assertThat(dataOf(again, "own")).hasSize(1);
+            assertThat(dataOf(again, "news")).containsExactly("missed while the node was down");
         }
     }
 }

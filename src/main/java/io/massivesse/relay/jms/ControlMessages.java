@@ -60,6 +60,9 @@ public final class ControlMessages {
         if (SUBSCRIPTIONS.equals(kind)) {
             return readSubscriptions(message.getStringProperty(EventMessages.USER_ID), body);
         }
+        if (HistoryMessages.OFFER.equals(kind) || HistoryMessages.SEND.equals(kind)) {
+            return HistoryMessages.readRequest(kind, message);
+        }
         if (QUESTION_KIND.equals(kind)) {
             return readQuestion(message.getStringProperty(NODE), message.getStringProperty(QUESTION), body);
         }

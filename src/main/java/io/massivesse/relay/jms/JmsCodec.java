@@ -11,7 +11,8 @@ import io.massivesse.relay.ControlMessage;
 
 /**
  * What a node reads from the events topic: an event ({@link EventMessages}, the public contract), a subscription
- * change, a node's control message or a presence question ({@link ControlMessages}), or something it drops and
+ * change, a node's control message or a presence question ({@link ControlMessages}), a request for history
+ * ({@link HistoryMessages}), or something it drops and
  * says why.
  */
 public final class JmsCodec {
@@ -20,7 +21,7 @@ public final class JmsCodec {
     }
 
     /** What a node does with one message from the topic. */
-    public sealed interface Inbound permits Event, Subscriptions, Control, Question, Invalid {
+    public sealed interface Inbound permits Event, Subscriptions, Control, Question, HistoryRequest, Invalid {
     }
 
     public record Event(Update update) implements Inbound {
@@ -36,6 +37,10 @@ public final class JmsCodec {
 
     /** A presence question, to be answered to {@code message.getJMSReplyTo()}. */
     public record Question(String node, PresenceQuestion question) implements Inbound {
+    }
+
+    /** A starting node asks for offers of history ({@code to} null), or for the history of node {@code to}. */
+    public record HistoryRequest(String node, String to) implements Inbound {
     }
 
     public record Invalid(String reason) implements Inbound {

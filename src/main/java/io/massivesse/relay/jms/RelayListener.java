@@ -24,7 +24,7 @@ import io.opentelemetry.api.trace.Span;
  * {@code massive-sse-service/RelayListener} in server.xml: durable, one session, in order). It decodes each message
  * and hands it on: events and subscription changes to the hub, which only queues them, so the next message is
  * taken at once; control messages to the cluster's handler; presence questions to the answering side, whose answer
- * goes back to the asker's reply queue.
+ * goes back to the asker's reply queue; requests for history to the history relay.
  */
 @MessageDriven(name = "RelayListener")
 // No JTA transaction per message: a delivery is a few queue offers, and an XA round per event would cap throughput.
@@ -44,6 +44,9 @@ public class RelayListener implements MessageListener {
 
     @Inject
     Broker broker;
+
+    @Inject
+    JmsHistoryRelay history;
 
     @Inject
     EventTraces traces;
@@ -69,6 +72,8 @@ public class RelayListener implements MessageListener {
                 PresenceAnswer answer = questions.answer(question.question());
                 broker.send(message.getJMSReplyTo(), DeliveryMode.NON_PERSISTENT, 0,
                         reply -> reply.setText(PresenceMessages.answer(answer)));
+            } else if (inbound instanceof JmsCodec.HistoryRequest asked && message.getJMSReplyTo() != null) {
+                history.answer(asked, message.getJMSReplyTo());
             } else if (inbound instanceof JmsCodec.Invalid invalid) {
                 LOG.warning(() -> "Dropped a message from the topic: " + invalid.reason());
             }
