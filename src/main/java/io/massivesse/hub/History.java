@@ -26,9 +26,11 @@ import io.massivesse.event.Update;
  */
 final class History {
 
-    /** Heap of one known id beyond its frame: the entry, its id, the index's node and two queue slots (measured, docs/BENCHMARKS.md). */
-    static final long ID_BYTES = 160;
-    /** Heap of one stream: its key, its queue and the map's node. */
+    /** Heap of one known id: the entry, its id, the index's node and queue slots (measured by bench/history-heap.sh). */
+    static final long ID_BYTES = 200;
+    /** Heap of a kept frame beyond its bytes: the array's header. */
+    static final long FRAME_BYTES = 16;
+    /** Heap of one stream: its name, its queue and the map's node. */
     static final long STREAM_BYTES = 200;
     /** Events of a prefix's topics a new connection asking for the latest value gets at most, per prefix. */
     static final int LATEST_PER_PREFIX = 1000;
@@ -73,7 +75,7 @@ final class History {
         bytes += ID_BYTES;
         if (stream.size > 0 && frame != null) {
             stream.kept.addLast(entry);
-            bytes += frame.length;
+            bytes += FRAME_BYTES + frame.length;
             events++;
             if (stream.kept.size() > stream.size) {
                 drop(stream.kept.peekFirst(), Eviction.SIZE);
@@ -128,11 +130,14 @@ final class History {
         broadcasts.lostAt = -1;
         bytes = STREAM_BYTES;
         events = 0;
+        // Aged as they would have been on arrival, so only the byte bound takes what it would have taken live.
         for (KeptEvent event : older) {
+            expire(event.at());
             add(event.id(), event.userId(), event.topic(), event.frame(), event.at());
         }
         for (KeptEvent event : mine) {
             if (!theirs.contains(event.id())) {
+                expire(event.at());
                 add(event.id(), event.userId(), event.topic(), event.frame(), event.at());
             }
         }
@@ -143,7 +148,7 @@ final class History {
     private void drop(HistoryEntry entry, Eviction cause) {
         entry.stream.kept.removeFirst();
         entry.stream.lostAt = Math.max(entry.stream.lostAt, entry.seq);
-        bytes -= entry.frame.length;
+        bytes -= FRAME_BYTES + entry.frame.length;
         entry.frame = null;
         events--;
         metrics.historyEvicted(cause);

@@ -123,7 +123,7 @@ class HistoryTest {
     @Test
     void theByteBoundTakesTheOldestEventsWhateverTheirStreamAndIsCounted() {
         // Room for three ids with their 10-byte frames, the broadcast stream and two more streams.
-        long room = 3 * (History.ID_BYTES + 10) + 3 * History.STREAM_BYTES;
+        long room = 3 * (History.ID_BYTES + History.FRAME_BYTES + 10) + 3 * History.STREAM_BYTES;
         History history = history(100, 100, 300, room);
         append(history, "aaaaaaaaa1", "#a", T0);
         append(history, "bbbbbbbbb2", "#b", T0);
