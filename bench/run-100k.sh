@@ -9,6 +9,11 @@
 #   bench/run-100k.sh [CONNECTIONS=100000]
 #   env: NODES=6 CLIENTS=6 HOLD_SECONDS=300 BROADCASTS=60 RATE=1 WARMUP=5 RAMP_PER_CLIENT=100 (connects/s)
 #
+# SERVER=nchan runs the same load, addresses and broadcast schedule against nginx + Nchan (../shared/peers,
+# copied to target/peers; Debian's nginx and libnginx-mod-nchan installed when missing): NCHAN_WORKERS (7)
+# workers listening on NODES ports (one per node's port, so the clients' source ports suffice), all sharing
+# each port (reuseport). bench/side-by-side-100k.sh runs both, one after the other.
+#
 # JFR=1 records a Flight Recorder profile of node1 during the broadcasts (node1.jfr, and its hot
 # methods in jfr-hot-methods.txt).
 # Output: target/bench/100k-<time>/ (report.json, report.html, samples.csv, client and node logs).
@@ -24,7 +29,8 @@ PER_NODE=$(( (N + NODES - 1) / NODES ))
 export SSE_CLUSTER_BASE_PORT="${SSE_CLUSTER_BASE_PORT:-9980}" SSE_BROKER_PORT="${SSE_BROKER_PORT:-61696}"
 JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
 CP="$(bench/classpath.sh)"
-OUT="target/bench/100k-$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
+SERVER="${SERVER:-node}"
+OUT="target/bench/100k-$SERVER-$(date -u +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 TICKS=$(getconf CLK_TCK)
 say() { echo "[100k $(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log" >&2; }
 
@@ -33,37 +39,67 @@ SAMPLER=""
 cleanup() {
     [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
     for pid in "${CLIENT_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    scripts/cluster.sh stop >/dev/null 2>&1 || true
+    if [ "$SERVER" = nchan ]; then
+        RUN="$NCHAN_RUN" target/peers/nchan-100k/stop.sh >/dev/null 2>&1 || true
+    else
+        scripts/cluster.sh stop >/dev/null 2>&1 || true
+    fi
 }
 trap cleanup EXIT
 
-say "starting a broker and $NODES nodes; $N connections from $CLIENTS client processes ($PER_CLIENT each)"
-scripts/cluster.sh start "$NODES" 2>>"$OUT/run.log"
-NODE_PIDS=(); URLS=()
-for i in $(seq 1 "$NODES"); do
-    port=$((SSE_CLUSTER_BASE_PORT + i - 1))
-    NODE_PIDS+=("$(cat "target/cluster-$SSE_CLUSTER_BASE_PORT/servers/.pid/node$i.pid")")
-    URLS+=("http://127.0.0.1:$port")
-done
+NODE_PIDS=(); URLS=(); PEER_ARGS=()
+NCHAN_RUN="$(pwd)/target/peers/nchan-100k/run"
+if [ "$SERVER" = nchan ]; then
+    [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] || \
+        (apt-get install -y nginx libnginx-mod-nchan || { apt-get update && apt-get install -y nginx libnginx-mod-nchan; }) >/dev/null
+    # The peer's own config and scripts, listening on the nodes' ports instead of its one port.
+    rm -rf target/peers/nchan-100k; mkdir -p target/peers; cp -r "${PEERS_DIR:-../shared/peers}/nchan" target/peers/nchan-100k
+    chmod -R u+w target/peers/nchan-100k; rm -rf "$NCHAN_RUN"
+    listens=""; for i in $(seq 1 "$NODES"); do listens+="listen 127.0.0.1:$((SSE_CLUSTER_BASE_PORT + i - 1)) reuseport backlog=4096; "; done
+    sed -i "s#listen 127.0.0.1:@PORT@ reuseport backlog=4096;#$listens#" target/peers/nchan-100k/nginx.conf.in
+    say "starting nginx + Nchan (${NCHAN_WORKERS:-7} workers on $NODES ports); $N connections from $CLIENTS client processes ($PER_CLIENT each)"
+    RUN="$NCHAN_RUN" WORKERS="${NCHAN_WORKERS:-7}" target/peers/nchan-100k/start.sh "$SSE_CLUSTER_BASE_PORT" >>"$OUT/run.log" 2>&1
+    master="$(cat "$NCHAN_RUN/nginx.pid")"
+    NODE_PIDS=("$master" $(pgrep -P "$master"))
+    for i in $(seq 1 "$NODES"); do URLS+=("http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + i - 1))"); done
+    PEER_ARGS=(--peer nchan)
+else
+    say "starting a broker and $NODES nodes; $N connections from $CLIENTS client processes ($PER_CLIENT each)"
+    scripts/cluster.sh start "$NODES" 2>>"$OUT/run.log"
+    for i in $(seq 1 "$NODES"); do
+        port=$((SSE_CLUSTER_BASE_PORT + i - 1))
+        NODE_PIDS+=("$(cat "target/cluster-$SSE_CLUSTER_BASE_PORT/servers/.pid/node$i.pid")")
+        URLS+=("http://127.0.0.1:$port")
+    done
+fi
 NODE_LIST="$(IFS=,; echo "${URLS[*]}")"
 
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user+system ticks
 rss_of() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 nodes_cpu() { local t=0; for p in "${NODE_PIDS[@]}"; do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
 clients_cpu() { local t=0; for p in "${CLIENT_PIDS[@]}"; do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
-heap_after_gc() { # KB used after a full GC (0 when the node cannot be asked)
+heap_after_gc() { # KB used after a full GC (0 when the node cannot be asked, or is not a JVM)
+    [ "$SERVER" = node ] || { echo 0; return; }
     "$JAVA25/bin/jcmd" "$1" GC.run >/dev/null 2>&1 || true
     local used; used=$("$JAVA25/bin/jcmd" "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9 || true)
     echo "${used:-0}"
 }
-active_of() { # connections open on node $1, from its readiness data
-    local n; n=$(curl -s -m 5 "http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + $1 - 1 + 10))/health/ready" \
+active_of() { # connections open on node $1, from its readiness data (Nchan: all its subscribers, counted once)
+    local n
+    if [ "$SERVER" = nchan ]; then
+        [ "$1" = 1 ] || { echo 0; return; }
+        n=$(curl -s -m 5 "http://127.0.0.1:$SSE_CLUSTER_BASE_PORT/nchan_status" | awk '/^subscribers:/ {print $2}' || true)
+        echo "${n:-0}"; return
+    fi
+ n=$(curl -s -m 5 "http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + $1 - 1 + 10))/health/ready" \
         | grep -o '"activeConnections":[0-9]*' | tr -dc 0-9 || true)
     echo "${n:-0}"
 }
 
 # Baseline memory of every node, idle.
 declare -A RSS0 HEAP0
+all_rss() { local k=0; for p in "${NODE_PIDS[@]}"; do k=$((k + $(rss_of "$p"))); done; echo "$k"; }
+RSS_ALL0=$(all_rss)
 for i in $(seq 1 "$NODES"); do
     p="${NODE_PIDS[$((i - 1))]}"; HEAP0[$i]=$(heap_after_gc "$p"); RSS0[$i]=$(rss_of "$p")
 done
@@ -85,7 +121,7 @@ for c in $(seq 0 $((CLIENTS - 1))); do
     count=$(( c == CLIENTS - 1 ? N - c * PER_CLIENT : PER_CLIENT ))
     "$JAVA25/bin/java" -Xmx768m -cp "$CP" bench/SseLoad.java --nodes "$NODE_LIST" --connections "$count" \
         --rate "$RAMP" --user-prefix u --user-offset $((c * PER_CLIENT)) --hold "$CLIENT_HOLD" --max-seconds "$CLIENT_MAX" \
-        --expect "$M" --warmup "$W" --json "$OUT/client-$c.json" > "$OUT/client-$c.log" 2>&1 &
+        --expect "$M" --warmup "$W" "${PEER_ARGS[@]}" --json "$OUT/client-$c.json" > "$OUT/client-$c.log" 2>&1 &
     CLIENT_PIDS+=($!)
 done
 RAMP_START=$(date +%s)
@@ -113,22 +149,25 @@ done
             'BEGIN { m = n > 0 ? n : 1; printf "node%d,%d,%d,%d,%d,%d,%.1f,%.1f\n", i, n, r0, r, h0, h, (r - r0) / m, (h - h0) / m }'
     done
 } > "$OUT/memory.csv"
-say "memory per connection (node, connections, RSS/heap per connection KB):"
-awk -F, 'NR > 1 {print "  " $1 " " $2 " " $7 " " $8}' "$OUT/memory.csv" | tee -a "$OUT/run.log" >&2
+if [ "$SERVER" = node ]; then
+    say "memory per connection (node, connections, RSS/heap per connection KB):"
+    awk -F, 'NR > 1 {print "  " $1 " " $2 " " $7 " " $8}' "$OUT/memory.csv" | tee -a "$OUT/run.log" >&2
+fi
+say "server RSS, every process: $(( RSS_ALL0 / 1024 )) MB idle, $(( $(all_rss) / 1024 )) MB holding the connections"
 
 say "publishing $W warm-up + $M broadcasts at $R/s to node1"
-if [ "${JFR:-0}" = 1 ]; then
+if [ "${JFR:-0}" = 1 ] && [ "$SERVER" = node ]; then
     "$JAVA25/bin/jcmd" "${NODE_PIDS[0]}" JFR.start name=broadcast settings=profile filename="$(pwd)/$OUT/node1.jfr" >/dev/null
 fi
 N0=$(nodes_cpu); C0=$(clients_cpu); T0=$(date +%s)
 "$JAVA25/bin/java" -cp "$CP" bench/SseLoad.java --publish-only --nodes "${URLS[0]}" --publish "$M" --warmup "$W" \
-    --publish-rate "$R" > "$OUT/publisher.log" 2>&1
+    --publish-rate "$R" "${PEER_ARGS[@]}" > "$OUT/publisher.log" 2>&1
 sleep 10
 N1=$(nodes_cpu); C1=$(clients_cpu); T1=$(date +%s)
 awk -v n=$((N1 - N0)) -v c=$((C1 - C0)) -v t=$((T1 - T0)) -v k="$TICKS" \
     'BEGIN { printf "broadcast phase: %d s; node CPU %.1f s (all nodes), client CPU %.1f s (all clients), of %d s x 2 cores\n", t, n / k, c / k, t }' \
     | tee "$OUT/cpu.txt" | tee -a "$OUT/run.log" >&2
-if [ "${JFR:-0}" = 1 ]; then
+if [ "${JFR:-0}" = 1 ] && [ "$SERVER" = node ]; then
     "$JAVA25/bin/jcmd" "${NODE_PIDS[0]}" JFR.stop name=broadcast >/dev/null
     "$JAVA25/bin/jfr" view --width 160 hot-methods "$OUT/node1.jfr" > "$OUT/jfr-hot-methods.txt" 2>&1 || true
     head -30 "$OUT/jfr-hot-methods.txt" | tee -a "$OUT/run.log" >&2
