@@ -16,7 +16,7 @@
 #
 # JFR=1 records a Flight Recorder profile of node1 during the broadcasts (node1.jfr, and its hot
 # methods in jfr-hot-methods.txt).
-# Output: target/bench/100k-<time>/ (report.json, report.html, samples.csv, client and node logs).
+# Output: target/bench/100k-<server>-<time>/ (report.json, report.html, samples.csv, client and node logs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N="${1:-100000}"
@@ -40,7 +40,7 @@ cleanup() {
     [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
     for pid in "${CLIENT_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     if [ "$SERVER" = nchan ]; then
-        RUN="$NCHAN_RUN" target/peers/nchan-100k/stop.sh >/dev/null 2>&1 || true
+        target/peers/nchan-100k/stop.sh >/dev/null 2>&1 || true
     else
         scripts/cluster.sh stop >/dev/null 2>&1 || true
     fi
@@ -48,18 +48,16 @@ cleanup() {
 trap cleanup EXIT
 
 NODE_PIDS=(); URLS=(); PEER_ARGS=()
-NCHAN_RUN="$(pwd)/target/peers/nchan-100k/run"
 if [ "$SERVER" = nchan ]; then
-    [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] || \
-        (apt-get install -y nginx libnginx-mod-nchan || { apt-get update && apt-get install -y nginx libnginx-mod-nchan; }) >/dev/null
+    bench/install-nchan.sh
     # The peer's own config and scripts, listening on the nodes' ports instead of its one port.
     rm -rf target/peers/nchan-100k; mkdir -p target/peers; cp -r "${PEERS_DIR:-../shared/peers}/nchan" target/peers/nchan-100k
-    chmod -R u+w target/peers/nchan-100k; rm -rf "$NCHAN_RUN"
+    chmod -R u+w target/peers/nchan-100k
     listens=""; for i in $(seq 1 "$NODES"); do listens+="listen 127.0.0.1:$((SSE_CLUSTER_BASE_PORT + i - 1)) reuseport backlog=4096; "; done
     sed -i "s#listen 127.0.0.1:@PORT@ reuseport backlog=4096;#$listens#" target/peers/nchan-100k/nginx.conf.in
     say "starting nginx + Nchan (${NCHAN_WORKERS:-7} workers on $NODES ports); $N connections from $CLIENTS client processes ($PER_CLIENT each)"
-    RUN="$NCHAN_RUN" WORKERS="${NCHAN_WORKERS:-7}" target/peers/nchan-100k/start.sh "$SSE_CLUSTER_BASE_PORT" >>"$OUT/run.log" 2>&1
-    master="$(cat "$NCHAN_RUN/nginx.pid")"
+    WORKERS="${NCHAN_WORKERS:-7}" target/peers/nchan-100k/start.sh "$SSE_CLUSTER_BASE_PORT" >>"$OUT/run.log" 2>&1
+    master="$(cat target/peers/nchan-100k/run/nginx.pid)"
     NODE_PIDS=("$master" $(pgrep -P "$master"))
     for i in $(seq 1 "$NODES"); do URLS+=("http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + i - 1))"); done
     PEER_ARGS=(--peer nchan)
@@ -78,8 +76,7 @@ cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # 
 rss_of() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 nodes_cpu() { local t=0; for p in "${NODE_PIDS[@]}"; do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
 clients_cpu() { local t=0; for p in "${CLIENT_PIDS[@]}"; do t=$((t + $(cpu_of "$p"))); done; echo "$t"; }
-heap_after_gc() { # KB used after a full GC (0 when the node cannot be asked, or is not a JVM)
-    [ "$SERVER" = node ] || { echo 0; return; }
+heap_after_gc() { # KB used after a full GC (0 when the node cannot be asked)
     "$JAVA25/bin/jcmd" "$1" GC.run >/dev/null 2>&1 || true
     local used; used=$("$JAVA25/bin/jcmd" "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9 || true)
     echo "${used:-0}"
@@ -91,7 +88,7 @@ active_of() { # connections open on node $1, from its readiness data (Nchan: all
         n=$(curl -s -m 5 "http://127.0.0.1:$SSE_CLUSTER_BASE_PORT/nchan_status" | awk '/^subscribers:/ {print $2}' || true)
         echo "${n:-0}"; return
     fi
- n=$(curl -s -m 5 "http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + $1 - 1 + 10))/health/ready" \
+    n=$(curl -s -m 5 "http://127.0.0.1:$((SSE_CLUSTER_BASE_PORT + $1 - 1 + 10))/health/ready" \
         | grep -o '"activeConnections":[0-9]*' | tr -dc 0-9 || true)
     echo "${n:-0}"
 }
@@ -100,9 +97,11 @@ active_of() { # connections open on node $1, from its readiness data (Nchan: all
 declare -A RSS0 HEAP0
 all_rss() { local k=0; for p in "${NODE_PIDS[@]}"; do k=$((k + $(rss_of "$p"))); done; echo "$k"; }
 RSS_ALL0=$(all_rss)
-for i in $(seq 1 "$NODES"); do
-    p="${NODE_PIDS[$((i - 1))]}"; HEAP0[$i]=$(heap_after_gc "$p"); RSS0[$i]=$(rss_of "$p")
-done
+if [ "$SERVER" = node ]; then
+    for i in $(seq 1 "$NODES"); do
+        p="${NODE_PIDS[$((i - 1))]}"; HEAP0[$i]=$(heap_after_gc "$p"); RSS0[$i]=$(rss_of "$p")
+    done
+fi
 
 # Every 10 s: each node's RSS and CPU ticks, and the clients' (samples.csv).
 ( echo "time,process,rss_kb,cpu_ticks" > "$OUT/samples.csv"
@@ -140,16 +139,16 @@ while [ "$(date +%s)" -lt "$HOLD_END" ]; do
     say "holding: $total connections open on the nodes"
 done
 
-# Memory per connection per node, after a full GC, before the broadcasts.
-{
-    echo "node,connections,rss_idle_kb,rss_kb,heap_idle_kb,heap_kb,rss_per_conn_kb,heap_per_conn_kb"
-    for i in $(seq 1 "$NODES"); do
-        p="${NODE_PIDS[$((i - 1))]}"; heap=$(heap_after_gc "$p"); rss=$(rss_of "$p"); n=$(active_of "$i")
-        awk -v i="$i" -v n="$n" -v r0="${RSS0[$i]}" -v r="$rss" -v h0="${HEAP0[$i]}" -v h="$heap" \
-            'BEGIN { m = n > 0 ? n : 1; printf "node%d,%d,%d,%d,%d,%d,%.1f,%.1f\n", i, n, r0, r, h0, h, (r - r0) / m, (h - h0) / m }'
-    done
-} > "$OUT/memory.csv"
+# Memory per connection per node, after a full GC, before the broadcasts (Nchan: its processes' RSS below).
 if [ "$SERVER" = node ]; then
+    {
+        echo "node,connections,rss_idle_kb,rss_kb,heap_idle_kb,heap_kb,rss_per_conn_kb,heap_per_conn_kb"
+        for i in $(seq 1 "$NODES"); do
+            p="${NODE_PIDS[$((i - 1))]}"; heap=$(heap_after_gc "$p"); rss=$(rss_of "$p"); n=$(active_of "$i")
+            awk -v i="$i" -v n="$n" -v r0="${RSS0[$i]}" -v r="$rss" -v h0="${HEAP0[$i]}" -v h="$heap" \
+                'BEGIN { m = n > 0 ? n : 1; printf "node%d,%d,%d,%d,%d,%d,%.1f,%.1f\n", i, n, r0, r, h0, h, (r - r0) / m, (h - h0) / m }'
+        done
+    } > "$OUT/memory.csv"
     say "memory per connection (node, connections, RSS/heap per connection KB):"
     awk -F, 'NR > 1 {print "  " $1 " " $2 " " $7 " " $8}' "$OUT/memory.csv" | tee -a "$OUT/run.log" >&2
 fi

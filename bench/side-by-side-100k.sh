@@ -9,7 +9,8 @@ for server in ${SERVERS:-node nchan}; do
     SERVER="$server" bench/run-100k.sh "${1:-100000}"
 done
 echo
-for dir in $(ls -d target/bench/100k-*-* | tail -n "$(echo ${SERVERS:-node nchan} | wc -w)"); do
+for server in ${SERVERS:-node nchan}; do
+    dir="$(ls -d target/bench/100k-"$server"-* | tail -1)"   # this run's: the names end in its start time
     echo "== $dir"
     grep -E "ramp done|server RSS|broadcast phase|completion|latency|lost|missing" "$dir/run.log" || true
 done

@@ -19,8 +19,8 @@ TICKS=$(getconf CLK_TCK)
 HOLD="${HOLD_SECONDS:-$(( (M + W) / R + 30 ))}"
 
 [ -d target/peers ] || cp -r "$PEERS_DIR" target/peers
-if [[ " $SERVERS " == *" nchan "* ]] && [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
-    (apt-get install -y nginx libnginx-mod-nchan || { apt-get update && apt-get install -y nginx libnginx-mod-nchan; }) >/dev/null
+if [[ " $SERVERS " == *" nchan "* ]]; then
+    bench/install-nchan.sh
 fi
 if [[ " $SERVERS " == *" webflux "* ]] && [ ! -f target/peers/webflux-seed/target/webflux-seed.jar ]; then
     ./mvnw -q -B -f target/peers/webflux-seed/pom.xml -DskipTests package
