@@ -106,7 +106,7 @@ public class ClientCloseWatch {
         }
         try {
             int descriptor = vanished.watch(channel);
-            SelectionKey key = channel.register(open, SelectionKey.OP_READ, new Watched(onClose, descriptor));
+            SelectionKey key = channel.register(open, SelectionKey.OP_READ, new Watched(onClose, descriptor, new Silence()));
             return key::cancel;
         } catch (ClosedChannelException gone) {
             onClose.run();
@@ -128,7 +128,8 @@ public class ClientCloseWatch {
                 if (System.nanoTime() - nextCheck >= 0) {
                     nextCheck = System.nanoTime() + vanished.checkMillis() * 1_000_000;
                     for (SelectionKey key : open.keys()) {
-                        if (key.isValid() && vanished.vanished(((Watched) key.attachment()).descriptor)) {
+                        Watched watched = (Watched) key.attachment();
+                        if (key.isValid() && vanished.vanished(watched.descriptor, watched.silence)) {
                             end(key);
                         }
                     }
@@ -168,8 +169,11 @@ public class ClientCloseWatch {
         }
     }
 
-    /** What a watched socket carries: what ends its stream, and its descriptor for the kernel's state (or -1). */
-    private record Watched(Runnable onClose, int descriptor) {
+    /**
+     * What a watched socket carries: what ends its stream, its descriptor for the kernel's state (or -1), and what
+     * the looks at that state have seen so far.
+     */
+    private record Watched(Runnable onClose, int descriptor, Silence silence) {
     }
 
     private SocketChannel channelOf(ServletResponse response) {

@@ -13,8 +13,8 @@ import jdk.net.ExtendedSocketOptions;
  * Finds a client that vanished without a FIN or a reset (a phone out of coverage, a pulled cable) within one
  * heartbeat interval. Such a client never makes a write fail quickly: Linux retransmits unacknowledged data for
  * ~15 minutes ({@code tcp_retries2}), and keepalive does not run while data is unacknowledged. So the node asks
- * the kernel: a stream whose client has left something unanswered (data or a probe) for half the interval is
- * given up. Keepalive (idle a quarter of the interval, probes a tenth apart) puts a probe on a quiet stream.
+ * the kernel: a stream whose client has left something unanswered (data or a probe) for half the interval (and
+ * the looks have seen that same wait for a quarter of it: {@link Silence}) is given up. Keepalive (idle a quarter of the interval, probes a tenth apart) puts a probe on a quiet stream.
  *
  * <p>{@code TCP_USER_TIMEOUT} would make the kernel do the first part, but it also resets a client that is alive
  * and not reading (zero window, its probes answered) after the same time, ahead of the slow-consumer rule: a live
@@ -102,13 +102,17 @@ final class VanishedClients {
         }
     }
 
-    /** Whether the client of this open socket has left data or a probe unanswered for longer than allowed. */
-    boolean vanished(int descriptor) {
+    /**
+     * Whether the client of this open socket has left data or a probe unanswered for longer than allowed, as this
+     * look and the earlier ones at the same socket ({@code silence}) see it.
+     */
+    boolean vanished(int descriptor, Silence silence) {
         if (tcp == null || descriptor < 0) {
             return false;
         }
         try {
-            return tcp.unansweredMillis(descriptor) > silenceMillis;
+            long unanswered = tcp.unansweredMillis(descriptor);
+            return silence.exceeds(unanswered, System.nanoTime() / 1_000_000, silenceMillis);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -123,6 +127,6 @@ final class VanishedClients {
                 + idleSeconds + "-" + maxIdleSeconds + " s idle, probes " + Math.max(1, probeSeconds - 1) + "-"
                 + (probeSeconds + 1) + " s apart, so quiet streams' probes do not leave together); "
                 + (tcp == null ? "no TCP state (keepalive alone)"
-                        : "given up after " + silenceMillis + " ms unanswered");
+                        : "given up after " + silenceMillis + " ms unanswered, the same wait seen for " + silenceMillis / 2 + " ms");
     }
 }

@@ -59,6 +59,6 @@ class VanishedClientsTest {
 
     @Test
     void aSocketWhoseStateCannotBeReadIsNeverCalledVanished() {
-        assertThat(new VanishedClients(30).vanished(-1)).isFalse();
+        assertThat(new VanishedClients(30).vanished(-1, new Silence())).isFalse();
     }
 }
