@@ -46,6 +46,8 @@ public final class SseLoad {
         long events;
         long pings;
         int lastSeq = -1;
+        /** Which of --nodes it went to (the stall timeline reads each node's first and last delivery). */
+        int node;
 
         Connection(String userId, String host, String path) {
             this.userId = userId;
@@ -87,6 +89,13 @@ public final class SseLoad {
     private long lost;
     private long duplicates;
     private volatile long[] sentAtMicros;
+    /** Per node (--nodes order) and event: the earliest and the latest latency of its deliveries, and each event's send time. */
+    private List<String> nodeNames = List.of();
+    private long[][] firstByNodeMicros;
+    private long[][] lastByNodeMicros;
+    private long[] sentMicros;
+    /** Wall clock minus the monotonic clock the send times use (every process on this host shares the latter). */
+    private final long wallMinusMonotonicMicros = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
     /** With --alternate-topic: latency and completion of the events sent to the topic, apart from the broadcasts. */
     private final org.HdrHistogram.Histogram topicLatency = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
     /** With --topic-storm: latency of every storm delivery, how many came, and how many of this process's connections listen to each topic. */
@@ -180,10 +189,11 @@ public final class SseLoad {
         long nextReport = start + 5_000_000_000L;
         long eventsAtLastReport = 0;
         int started = 0;
+        listenersByTopic = new int[Math.max(1, publishing.topics)];
+        nodeNames = nodes;
         if (publishing.count == 0 && publishing.expect > 0) {
             expect(publishing.warmup + publishing.expect);
         }
-        listenersByTopic = new int[Math.max(1, publishing.topics)];
         while (System.nanoTime() < Math.min(deadline, holdUntil)) {
             long now = System.nanoTime();
             int due = (int) Math.min(total, (now - start) * rate / 1_000_000_000L + 1);
@@ -192,6 +202,7 @@ public final class SseLoad {
                 Connection connection = new Connection(prefix + (offset + started), node.getHost() + ":" + node.getPort(),
                         "/sse/connect/{user}" + topicQuery(offset + started, started < publishing.stalled));
                 connection.stalled = started < publishing.stalled;
+                connection.node = started % nodes.size();
                 started++;
                 try {
                     SocketChannel channel = SocketChannel.open();
@@ -352,6 +363,12 @@ public final class SseLoad {
         sentAtMicros = new long[count];
         completionMicros = new long[count];
         receivers = new int[count];
+        firstByNodeMicros = new long[nodeNames.size()][count];
+        lastByNodeMicros = new long[nodeNames.size()][count];
+        for (long[] first : firstByNodeMicros) {
+            java.util.Arrays.fill(first, Long.MAX_VALUE);
+        }
+        sentMicros = new long[count];
     }
 
     private void startPublisher(String defaultNode) {
@@ -428,6 +445,19 @@ public final class SseLoad {
         }
         receivers[seq]++;
         completionMicros[seq] = Math.max(completionMicros[seq], micros);
+        sentMicros[seq] = sent;
+        if (connection.node < firstByNodeMicros.length) {
+            firstByNodeMicros[connection.node][seq] = Math.min(firstByNodeMicros[connection.node][seq], micros);
+            lastByNodeMicros[connection.node][seq] = Math.max(lastByNodeMicros[connection.node][seq], micros);
+        }
+    }
+
+    /** Per node, per event, in µs; -1 where the node delivered the event to none of this process's connections. */
+    private static String byNode(long[][] micros) {
+        return java.util.Arrays.stream(micros)
+                .map(row -> java.util.Arrays.stream(row).map(m -> m == Long.MAX_VALUE || m == 0 ? -1 : m)
+                        .mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(",", "[", "]")))
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
     }
 
     /** Prints the summary and writes the --json report, which bench/SseReport.java can merge with others. */
@@ -462,9 +492,13 @@ public final class SseLoad {
         System.out.println("SUMMARY " + summary + "}");
         String full = summary + String.format(java.util.Locale.ROOT,
                 ",\"connections\":%d,\"connected\":%d,\"failed\":%d,\"closedByServer\":%d,\"cpuSeconds\":%.2f,"
-                        + "\"receivers\":%s,\"completionMicros\":%s,\"histogram\":\"%s\"}",
+                        + "\"receivers\":%s,\"completionMicros\":%s,\"sentMicros\":%s,\"wallMinusMonotonicMicros\":%d,"
+                        + "\"nodes\":%s,\"firstByNodeMicros\":%s,\"lastByNodeMicros\":%s,\"histogram\":\"%s\"}",
                 total, connectedCount, failed, closedByServer, cpuSeconds,
                 java.util.Arrays.toString(receivers).replace(" ", ""), java.util.Arrays.toString(completionMicros).replace(" ", ""),
+                java.util.Arrays.toString(sentMicros).replace(" ", ""), wallMinusMonotonicMicros,
+                nodeNames.stream().map(n -> "\"" + n + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]")),
+                byNode(firstByNodeMicros), byNode(lastByNodeMicros),
                 java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(encoded.array(), encoded.position())));
         if (publishing.json != null) {
             try {

@@ -16,6 +16,10 @@
 #
 # JFR=1 records a Flight Recorder profile of node1 during the broadcasts (node1.jfr, and its hot
 # methods in jfr-hot-methods.txt).
+# TIMELINE=1 (nodes only) logs every node's collections and safepoints (gc-<pid>.log, node-pids.txt) and the
+# broker's collections (broker-gc.log), records a Flight Recorder profile of every node during the broadcasts
+# (node<i>.jfr), samples CPU every second, and ends with bench/StallTimeline.java's timeline.md: every broadcast
+# slower than twice the median, which node was late and what it and the machine were doing.
 # Output: target/bench/100k-<server>-<time>/ (report.json, report.html, samples.csv, client and node logs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,6 +52,14 @@ cleanup() {
 trap cleanup EXIT
 
 NODE_PIDS=(); URLS=(); PEER_ARGS=()
+TIMELINE="${TIMELINE:-0}"; [ "$SERVER" = node ] || TIMELINE=0
+SAMPLE_SECONDS=10
+if [ "$TIMELINE" = 1 ]; then
+    # %p: each node's log is named by its process id (node-pids.txt maps them back).
+    export JVM_ARGS="${JVM_ARGS:-} -Xlog:gc,safepoint:file=$(pwd)/$OUT/gc-%p.log:time,uptime"
+    export JAVA_ARGS_APPEND="${JAVA_ARGS_APPEND:-} -Xlog:gc:file=$(pwd)/$OUT/broker-gc.log:time,uptime"
+    SAMPLE_SECONDS=1
+fi
 if [ "$SERVER" = nchan ]; then
     bench/install-nchan.sh
     # The peer's own config and scripts, listening on the nodes' ports instead of its one port.
@@ -68,6 +80,7 @@ else
         port=$((SSE_CLUSTER_BASE_PORT + i - 1))
         NODE_PIDS+=("$(cat "target/cluster-$SSE_CLUSTER_BASE_PORT/servers/.pid/node$i.pid")")
         URLS+=("http://127.0.0.1:$port")
+        echo "node$i ${NODE_PIDS[$((i - 1))]}" >> "$OUT/node-pids.txt"
     done
 fi
 NODE_LIST="$(IFS=,; echo "${URLS[*]}")"
@@ -103,13 +116,13 @@ if [ "$SERVER" = node ]; then
     done
 fi
 
-# Every 10 s: each node's RSS and CPU ticks, and the clients' (samples.csv).
+# Every SAMPLE_SECONDS: each node's RSS and CPU ticks, and the clients' (samples.csv).
 ( echo "time,process,rss_kb,cpu_ticks" > "$OUT/samples.csv"
   while true; do
       now=$(date -u +%s)
       for i in $(seq 1 "$NODES"); do p="${NODE_PIDS[$((i - 1))]}"; echo "$now,node$i,$(rss_of "$p"),$(cpu_of "$p")" >> "$OUT/samples.csv"; done
       for p in $(pgrep -f "SseLoad.java.*--user-offset" || true); do echo "$now,client-$p,$(rss_of "$p"),$(cpu_of "$p")" >> "$OUT/samples.csv"; done
-      sleep 10
+      sleep "$SAMPLE_SECONDS"
   done ) &
 SAMPLER=$!
 
@@ -157,6 +170,10 @@ say "server RSS, every process: $(( RSS_ALL0 / 1024 )) MB idle, $(( $(all_rss) /
 say "publishing $W warm-up + $M broadcasts at $R/s to node1"
 if [ "${JFR:-0}" = 1 ] && [ "$SERVER" = node ]; then
     "$JAVA25/bin/jcmd" "${NODE_PIDS[0]}" JFR.start name=broadcast settings=profile filename="$(pwd)/$OUT/node1.jfr" >/dev/null
+elif [ "$TIMELINE" = 1 ]; then
+    for i in $(seq 1 "$NODES"); do
+        "$JAVA25/bin/jcmd" "${NODE_PIDS[$((i - 1))]}" JFR.start name=timeline settings=profile filename="$(pwd)/$OUT/node$i.jfr" >/dev/null
+    done
 fi
 N0=$(nodes_cpu); C0=$(clients_cpu); T0=$(date +%s)
 "$JAVA25/bin/java" -cp "$CP" bench/SseLoad.java --publish-only --nodes "${URLS[0]}" --publish "$M" --warmup "$W" \
@@ -170,10 +187,15 @@ if [ "${JFR:-0}" = 1 ] && [ "$SERVER" = node ]; then
     "$JAVA25/bin/jcmd" "${NODE_PIDS[0]}" JFR.stop name=broadcast >/dev/null
     "$JAVA25/bin/jfr" view --width 160 hot-methods "$OUT/node1.jfr" > "$OUT/jfr-hot-methods.txt" 2>&1 || true
     head -30 "$OUT/jfr-hot-methods.txt" | tee -a "$OUT/run.log" >&2
+elif [ "$TIMELINE" = 1 ]; then
+    for i in $(seq 1 "$NODES"); do "$JAVA25/bin/jcmd" "${NODE_PIDS[$((i - 1))]}" JFR.stop name=timeline >/dev/null || true; done
 fi
 
 say "waiting for the clients to finish (their hold ends by itself)"
 for pid in "${CLIENT_PIDS[@]}"; do wait "$pid" || true; done
 CLIENT_PIDS=()
 "$JAVA25/bin/java" -cp "$CP" bench/SseReport.java "$OUT/report" "$OUT"/client-*.json | tee -a "$OUT/run.log"
+if [ "$TIMELINE" = 1 ]; then
+    "$JAVA25/bin/java" bench/StallTimeline.java "$OUT" > /dev/null && say "stall timeline: $OUT/timeline.md"
+fi
 say "done: $OUT"
