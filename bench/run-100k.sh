@@ -152,21 +152,6 @@ while [ "$(date +%s)" -lt "$HOLD_END" ]; do
     say "holding: $total connections open on the nodes"
 done
 
-# Memory per connection per node, after a full GC, before the broadcasts (Nchan: its processes' RSS below).
-if [ "$SERVER" = node ]; then
-    {
-        echo "node,connections,rss_idle_kb,rss_kb,heap_idle_kb,heap_kb,rss_per_conn_kb,heap_per_conn_kb"
-        for i in $(seq 1 "$NODES"); do
-            p="${NODE_PIDS[$((i - 1))]}"; heap=$(heap_after_gc "$p"); rss=$(rss_of "$p"); n=$(active_of "$i")
-            awk -v i="$i" -v n="$n" -v r0="${RSS0[$i]}" -v r="$rss" -v h0="${HEAP0[$i]}" -v h="$heap" \
-                'BEGIN { m = n > 0 ? n : 1; printf "node%d,%d,%d,%d,%d,%d,%.1f,%.1f\n", i, n, r0, r, h0, h, (r - r0) / m, (h - h0) / m }'
-        done
-    } > "$OUT/memory.csv"
-    say "memory per connection (node, connections, RSS/heap per connection KB):"
-    awk -F, 'NR > 1 {print "  " $1 " " $2 " " $7 " " $8}' "$OUT/memory.csv" | tee -a "$OUT/run.log" >&2
-fi
-say "server RSS, every process: $(( RSS_ALL0 / 1024 )) MB idle, $(( $(all_rss) / 1024 )) MB holding the connections"
-
 say "publishing $W warm-up + $M broadcasts at $R/s to node1"
 if [ "${JFR:-0}" = 1 ] && [ "$SERVER" = node ]; then
     "$JAVA25/bin/jcmd" "${NODE_PIDS[0]}" JFR.start name=broadcast settings=profile filename="$(pwd)/$OUT/node1.jfr" >/dev/null
@@ -190,6 +175,23 @@ if [ "${JFR:-0}" = 1 ] && [ "$SERVER" = node ]; then
 elif [ "$TIMELINE" = 1 ]; then
     for i in $(seq 1 "$NODES"); do "$JAVA25/bin/jcmd" "${NODE_PIDS[$((i - 1))]}" JFR.stop name=timeline >/dev/null || true; done
 fi
+
+# Memory per connection per node, after a full GC, once the broadcasts are over and every connection still held (a
+# full GC before them shrank each node's heap to what it held then, and the broadcasts ran in a heap a third as
+# large, collecting every second). Nchan: its processes' RSS below.
+if [ "$SERVER" = node ]; then
+    {
+        echo "node,connections,rss_idle_kb,rss_kb,heap_idle_kb,heap_kb,rss_per_conn_kb,heap_per_conn_kb"
+        for i in $(seq 1 "$NODES"); do
+            p="${NODE_PIDS[$((i - 1))]}"; heap=$(heap_after_gc "$p"); rss=$(rss_of "$p"); n=$(active_of "$i")
+            awk -v i="$i" -v n="$n" -v r0="${RSS0[$i]}" -v r="$rss" -v h0="${HEAP0[$i]}" -v h="$heap" \
+                'BEGIN { m = n > 0 ? n : 1; printf "node%d,%d,%d,%d,%d,%d,%.1f,%.1f\n", i, n, r0, r, h0, h, (r - r0) / m, (h - h0) / m }'
+        done
+    } > "$OUT/memory.csv"
+    say "memory per connection (node, connections, RSS/heap per connection KB):"
+    awk -F, 'NR > 1 {print "  " $1 " " $2 " " $7 " " $8}' "$OUT/memory.csv" | tee -a "$OUT/run.log" >&2
+fi
+say "server RSS, every process: $(( RSS_ALL0 / 1024 )) MB idle, $(( $(all_rss) / 1024 )) MB holding the connections after the broadcasts"
 
 say "waiting for the clients to finish (their hold ends by itself)"
 for pid in "${CLIENT_PIDS[@]}"; do wait "$pid" || true; done

@@ -13,6 +13,11 @@ import io.massivesse.event.SseFrames;
  * The hub's clock, one thread: every heartbeat interval a ping to each quiet stream and the end of slow
  * consumers; every second the end of streams whose deadline (token expiry) passed. Its last tick is the
  * hub's own sign of life for the liveness check.
+ *
+ * <p>The heartbeat ticks every second and takes one slice of the streams each time (by connection number), so
+ * each stream still gets its ping every interval but a node's streams do not all get theirs in the same second:
+ * 100,000 pings at once (six nodes started together tick together) overflowed loopback's receive queue, the
+ * retransmits of the dropped ones left together and were dropped again, and healthy clients looked vanished.
  */
 final class StreamClock {
 
@@ -23,6 +28,8 @@ final class StreamClock {
     private final Deadlines deadlines;
     private final ScheduledExecutorService timer;
     private volatile long lastBeatNanos = System.nanoTime();
+    /** Heartbeat ticks so far: which slice of the streams the next one takes. */
+    private long ticks;
 
     /** @param everySecond work the hub does once a second, beside ending due streams */
     StreamClock(HubSettings settings, Connections connections, Deadlines deadlines, Runnable everySecond) {
@@ -34,7 +41,7 @@ final class StreamClock {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleAtFixedRate(this::beat, settings.heartbeatSeconds(), settings.heartbeatSeconds(), TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::beat, 1, 1, TimeUnit.SECONDS);
         timer.scheduleAtFixedRate(this::endDueStreams, 1, 1, TimeUnit.SECONDS);
         timer.scheduleAtFixedRate(() -> {
             try {
@@ -54,16 +61,26 @@ final class StreamClock {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBeatNanos);
     }
 
-    /** A ping to every quiet stream (which also finds clients that vanished) and the slow-consumer check. */
+    /** Whether the stream with this connection number is in the slice the given tick takes. */
+    static boolean inSlice(long serial, long tick, int heartbeatSeconds) {
+        return Math.floorMod(serial, heartbeatSeconds) == Math.floorMod(tick, heartbeatSeconds);
+    }
+
+    /** A ping to every quiet stream of this tick's slice (which also finds clients that vanished) and the slow-consumer check. */
     private void beat() {
         try {
             long now = System.nanoTime();
             lastBeatNanos = now;
+            long tick = ticks++;
+            int interval = settings.heartbeatSeconds();
             long slowNanos = TimeUnit.SECONDS.toNanos(settings.slowConsumerSeconds());
             // Half an interval: a stream skipped now gets its next frame within 1.5 intervals at the latest.
             long quietNanos = TimeUnit.SECONDS.toNanos(settings.heartbeatSeconds()) / 2;
             ConcurrentLinkedQueue<Subscriber> slow = new ConcurrentLinkedQueue<>();
             connections.forEachInParallel(subscriber -> {
+                if (!inSlice(subscriber.serial(), tick, interval)) {
+                    return;
+                }
                 if (subscriber.fullLongerThan(slowNanos, now)) {
                     slow.add(subscriber);
                 } else {

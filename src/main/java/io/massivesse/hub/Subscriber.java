@@ -74,6 +74,11 @@ public final class Subscriber {
         return userId;
     }
 
+    /** Node-local connection number. */
+    long serial() {
+        return serial;
+    }
+
     public long openedAt() {
         return openedAt;
     }
