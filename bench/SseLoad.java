@@ -290,8 +290,17 @@ public final class SseLoad {
                 buffer.flip();
                 parse(connection, buffer);
             }
+        } catch (StreamEnded e) {
+            close(key, connection, null);
         } catch (IOException e) {
             close(key, connection, e.toString());
+        }
+    }
+
+    /** The server ended a stream with the last chunk of its response, without closing the connection. */
+    static final class StreamEnded extends IOException {
+        StreamEnded() {
+            super("stream ended");
         }
     }
 
@@ -318,6 +327,10 @@ public final class SseLoad {
                     connectedCount++;
                 }
                 continue;
+            }
+            if (line.equals("0")) {
+                // The last chunk: the server ended the stream and keeps the connection (an EventSource reconnects).
+                throw new StreamEnded();
             }
             if (publishing.peer != null) {
                 // The peers write "data:x" (WebFlux) or "data: x"; neither sends ids, so data lines are the events.

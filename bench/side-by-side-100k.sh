@@ -12,5 +12,5 @@ echo
 for server in ${SERVERS:-node nchan}; do
     dir="$(ls -d target/bench/100k-"$server"-* | tail -1)"   # this run's: the names end in its start time
     echo "== $dir"
-    grep -E "ramp done|server RSS|broadcast phase|completion|latency|lost|missing" "$dir/run.log" || true
+    grep -E "ramp done|server RSS|broadcast phase|completion|latency|lost|missing|dropped" "$dir/run.log" || true
 done

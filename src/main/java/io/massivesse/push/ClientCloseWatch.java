@@ -57,6 +57,8 @@ public class ClientCloseWatch {
     private volatile Selector selector;
     private Thread thread;
     private volatile boolean warned;
+    /** Sockets whose read failed since the last look (the selector thread's own count). */
+    private int failedReads;
     /** Only the selector thread reads, into this: what it reads is dropped. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64);
 
@@ -127,11 +129,19 @@ public class ClientCloseWatch {
                 open.select(this::ready, SELECT_MILLIS);
                 if (System.nanoTime() - nextCheck >= 0) {
                     nextCheck = System.nanoTime() + vanished.checkMillis() * 1_000_000;
+                    int givenUp = 0;
                     for (SelectionKey key : open.keys()) {
                         Watched watched = (Watched) key.attachment();
                         if (key.isValid() && vanished.vanished(watched.descriptor, watched.silence)) {
                             end(key);
+                            givenUp++;
                         }
+                    }
+                    // One line a look, not one a stream: which way clients went, all counted as client_gone.
+                    if (givenUp > 0 || failedReads > 0) {
+                        LOG.info("Since the last look: " + givenUp + " stream(s) given up as vanished, " + failedReads
+                                + " socket(s) reset or timed out (keepalive)");
+                        failedReads = 0;
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -153,6 +163,7 @@ public class ClientCloseWatch {
             read = ((SocketChannel) key.channel()).read(scratch);
         } catch (IOException | RuntimeException e) {
             read = -1;
+            failedReads++;
         }
         if (read >= 0) {
             return;
