@@ -137,7 +137,7 @@ fi
 SAMPLER=$!
 
 # Each client holds from its own ramp's end; the run as a whole is bounded by --max-seconds.
-CLIENT_HOLD=$(( HOLD + (M + W) / R + 60 ))
+CLIENT_HOLD=$(( HOLD + (M + W) / R + 120 ))   # and the memory look after the broadcasts
 CLIENT_MAX=$(( 900 + CLIENT_HOLD ))
 for c in $(seq 0 $((CLIENTS - 1))); do
     count=$(( c == CLIENTS - 1 ? N - c * PER_CLIENT : PER_CLIENT ))
