@@ -75,7 +75,7 @@ final class StreamClock {
             int interval = settings.heartbeatSeconds();
             long slowNanos = TimeUnit.SECONDS.toNanos(settings.slowConsumerSeconds());
             // Half an interval: a stream skipped now gets its next frame within 1.5 intervals at the latest.
-            long quietNanos = TimeUnit.SECONDS.toNanos(settings.heartbeatSeconds()) / 2;
+            long quietNanos = TimeUnit.SECONDS.toNanos(interval) / 2;
             ConcurrentLinkedQueue<Subscriber> slow = new ConcurrentLinkedQueue<>();
             connections.forEachInParallel(subscriber -> {
                 if (!inSlice(subscriber.serial(), tick, interval)) {
