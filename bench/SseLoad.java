@@ -250,7 +250,8 @@ public final class SseLoad {
                 total, connectedCount, failed, closedByServer, open, events, pings);
         failures.stream().limit(10).forEach(f -> System.out.println("  failure: " + f));
         if (measuredEvents() > 0) {
-            report(total - publishing.stalled, total);
+            // A connect that failed never had a stream to deliver to: not counted as missing its events.
+            report(Math.max(0, total - publishing.stalled - failed), total);
         }
         if (publishing.stormRate > 0) {
             reportStorm();
