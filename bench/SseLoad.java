@@ -88,12 +88,12 @@ public final class SseLoad {
     private int[] receivers;
     private long lost;
     private long duplicates;
+    /** Each event's send time: the publisher's when it sends, a receiver's from the data it reads. */
     private volatile long[] sentAtMicros;
-    /** Per node (--nodes order) and event: the earliest and the latest latency of its deliveries, and each event's send time. */
+    /** Per node (--nodes order) and event: the earliest and the latest latency of its deliveries. */
     private List<String> nodeNames = List.of();
     private long[][] firstByNodeMicros;
     private long[][] lastByNodeMicros;
-    private long[] sentMicros;
     /** Wall clock minus the monotonic clock the send times use (every process on this host shares the latter). */
     private final long wallMinusMonotonicMicros = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
     /** With --alternate-topic: latency and completion of the events sent to the topic, apart from the broadcasts. */
@@ -382,7 +382,6 @@ public final class SseLoad {
         for (long[] first : firstByNodeMicros) {
             java.util.Arrays.fill(first, Long.MAX_VALUE);
         }
-        sentMicros = new long[count];
     }
 
     private void startPublisher(String defaultNode) {
@@ -459,7 +458,7 @@ public final class SseLoad {
         }
         receivers[seq]++;
         completionMicros[seq] = Math.max(completionMicros[seq], micros);
-        sentMicros[seq] = sent;
+        sentAtMicros[seq] = sent;
         if (connection.node < firstByNodeMicros.length) {
             firstByNodeMicros[connection.node][seq] = Math.min(firstByNodeMicros[connection.node][seq], micros);
             lastByNodeMicros[connection.node][seq] = Math.max(lastByNodeMicros[connection.node][seq], micros);
@@ -510,7 +509,7 @@ public final class SseLoad {
                         + "\"nodes\":%s,\"firstByNodeMicros\":%s,\"lastByNodeMicros\":%s,\"histogram\":\"%s\"}",
                 total, connectedCount, failed, closedByServer, cpuSeconds,
                 java.util.Arrays.toString(receivers).replace(" ", ""), java.util.Arrays.toString(completionMicros).replace(" ", ""),
-                java.util.Arrays.toString(sentMicros).replace(" ", ""), wallMinusMonotonicMicros,
+                java.util.Arrays.toString(sentAtMicros).replace(" ", ""), wallMinusMonotonicMicros,
                 nodeNames.stream().map(n -> "\"" + n + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]")),
                 byNode(firstByNodeMicros), byNode(lastByNodeMicros),
                 java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(encoded.array(), encoded.position())));

@@ -14,7 +14,8 @@ import jdk.net.ExtendedSocketOptions;
  * heartbeat interval. Such a client never makes a write fail quickly: Linux retransmits unacknowledged data for
  * ~15 minutes ({@code tcp_retries2}), and keepalive does not run while data is unacknowledged. So the node asks
  * the kernel: a stream whose client has left something unanswered (data or a probe) for half the interval (and
- * the looks have seen that same wait for a quarter of it: {@link Silence}) is given up. Keepalive (idle a quarter of the interval, probes a tenth apart) puts a probe on a quiet stream.
+ * the looks have seen that same wait for a quarter of it: {@link Silence}) is given up. Keepalive (idle a
+ * quarter of the interval, probes a tenth apart) puts a probe on a quiet stream.
  *
  * <p>{@code TCP_USER_TIMEOUT} would make the kernel do the first part, but it also resets a client that is alive
  * and not reading (zero window, its probes answered) after the same time, ahead of the slow-consumer rule: a live
