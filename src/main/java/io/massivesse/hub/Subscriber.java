@@ -14,7 +14,8 @@ import io.massivesse.event.Topics;
 
 /**
  * One open SSE connection: a bounded queue of encoded frames, written in order by a writer
- * thread started only while there is something to write. Offering never blocks, so a
+ * thread started only while there is something to write. A frame offered while nothing is queued
+ * goes to the stream at once where it can be written without blocking. Offering never blocks, so a
  * broadcast never waits on this client; a full queue drops its oldest frame.
  */
 public final class Subscriber {
@@ -45,6 +46,8 @@ public final class Subscriber {
     private boolean started;
     /** A writer thread is running: offers only queue, and it takes what they queued. */
     private boolean writing;
+    /** The stream holds the rest of a frame its socket took only part of: the writer sends it before anything queued. */
+    private boolean restPending;
     private CloseReason closeReason;
     private boolean streamClosed;
     private long fullSinceNanos;
@@ -93,34 +96,63 @@ public final class Subscriber {
     }
 
     /**
-     * Queues a frame for this client without blocking.
+     * Writes a frame to this client without blocking, or queues it for the writer.
      *
-     * @return false when the subscriber is closed and the frame was not queued
+     * @return false when the subscriber is closed and the frame was not taken
      */
     boolean offer(byte[] frame) {
+        EventStream.Sent sent = EventStream.Sent.NOT_TRIED;
+        IOException failed = null;
         synchronized (this) {
             if (closeReason != null) {
                 return false;
             }
-            if (queue.size() >= limit) {
-                byte[] oldest = queue.pollFirst();
-                // Only events count as dropped; a lost heartbeat costs the client nothing.
-                if (oldest != SseFrames.PING) {
-                    dropped++;
-                    metrics.eventDropped();
+            if (started && !writing && queue.isEmpty()) {
+                // A client that keeps up takes the frame here and now: no queue, no writer thread.
+                try {
+                    sent = stream.writeNow(frame);
+                } catch (IOException e) {
+                    failed = e;
                 }
             }
-            queue.addLast(frame);
-            if (queue.size() >= limit && fullSinceNanos == 0) {
-                fullSinceNanos = System.nanoTime();
+            if (sent != EventStream.Sent.NOT_TRIED) {
+                lastTakenNanos = System.nanoTime();
+                if (sent == EventStream.Sent.WHOLE) {
+                    return true;
+                }
+                restPending = true;
+                writing = true;
+            } else if (failed == null) {
+                enqueue(frame);
+                if (writing || !started) {
+                    return true;
+                }
+                writing = true;
             }
-            if (writing || !started) {
-                return true;
-            }
-            writing = true;
+        }
+        if (failed != null) {
+            LOG.log(Level.FINE, this + ": write failed", failed);
+            close(CloseReason.CLIENT_GONE);
+            return true;
         }
         writers.execute(this::writeQueued);
         return true;
+    }
+
+    /** Under the lock: adds the frame, dropping the oldest when the queue is full. */
+    private void enqueue(byte[] frame) {
+        if (queue.size() >= limit) {
+            byte[] oldest = queue.pollFirst();
+            // Only events count as dropped; a lost heartbeat costs the client nothing.
+            if (oldest != SseFrames.PING) {
+                dropped++;
+                metrics.eventDropped();
+            }
+        }
+        queue.addLast(frame);
+        if (queue.size() >= limit && fullSinceNanos == 0) {
+            fullSinceNanos = System.nanoTime();
+        }
     }
 
     /**
@@ -241,8 +273,10 @@ public final class Subscriber {
                 if (queue.size() < limit) {
                     fullSinceNanos = 0;
                 }
-                endStream = batch.isEmpty() && closeReason != null;
-                if (batch.isEmpty() && !endStream) {
+                boolean rest = restPending;
+                restPending = false;
+                endStream = batch.isEmpty() && !rest && closeReason != null;
+                if (batch.isEmpty() && !rest && !endStream) {
                     writing = false;
                     return;
                 }

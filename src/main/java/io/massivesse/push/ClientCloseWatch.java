@@ -93,17 +93,24 @@ public class ClientCloseWatch {
     }
 
     /**
-     * Runs {@code onClose} (once, on the watch's thread) when the client closes or resets the connection of this
-     * HTTP/1.x response. Returns what stops the watch (call it when the stream ends for another reason); the
-     * watch stops by itself when the socket closes.
+     * The TCP socket of this HTTP/1.x response, or null: another protocol (an HTTP/2 socket carries other streams),
+     * or Liberty's objects are not the ones this reads (then one warning says so).
      */
-    public Runnable watch(ServletResponse response, String protocol, Runnable onClose) {
-        Selector open = selector;
-        if (open == null || protocol == null || !protocol.startsWith("HTTP/1")) {
-            return NOTHING;
+    public SocketChannel socketOf(ServletResponse response, String protocol) {
+        if (protocol == null || !protocol.startsWith("HTTP/1")) {
+            return null;
         }
-        SocketChannel channel = channelOf(response);
-        if (channel == null) {
+        return channelOf(response);
+    }
+
+    /**
+     * Runs {@code onClose} (once, on the watch's thread) when the client closes or resets this socket of a
+     * response ({@link #socketOf}). Returns what stops the watch (call it when the stream ends for another reason);
+     * the watch stops by itself when the socket closes.
+     */
+    public Runnable watch(SocketChannel channel, Runnable onClose) {
+        Selector open = selector;
+        if (open == null) {
             return NOTHING;
         }
         try {

@@ -1,12 +1,17 @@
 package io.massivesse.push;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.massivesse.hub.CloseReason;
@@ -17,19 +22,37 @@ import io.massivesse.hub.Subscriber;
  * An SSE response written as pre-encoded frames straight to the servlet output stream:
  * one encoding per event for all connections, instead of one per connection through
  * {@code SseEventSink} (docs/DESIGN.md has the measurements).
+ *
+ * <p>On a plain HTTP/1.x connection a frame offered while nothing waits is written past Liberty, to the socket
+ * itself: one non-blocking {@code write} (as an HTTP/1.1 chunk), where Liberty's path costs a blocking writer
+ * thread per event and ~40% of a node's CPU at 100,000 clients (docs/DESIGN.md). What the socket does not take
+ * goes first at the next {@link #write}, on the writer thread; Liberty still writes the headers, the first frames
+ * and the end of the body.
  */
 final class ServletEventStream implements EventStream {
 
+    /** Waits between tries to finish a frame a full socket did not take: short at first, at most this. */
+    private static final long MAX_PAUSE_MILLIS = 100;
+
     private final AsyncContext context;
     private final HttpServletResponse response;
+    /** How long the rest of a frame may wait for the client to take any of it before the stream counts as failed. */
+    private final long stuckNanos;
     private ServletOutputStream out;
     private volatile boolean closed;
     /** Stops the watch for the client's close; nothing until the stream is watched. */
     private volatile Runnable unwatch = () -> { };
+    /** The socket frames are written to past Liberty, or null: not known yet, or not a plain HTTP/1.x socket. */
+    private volatile SocketChannel socket;
+    /** HTTP/1.1: Liberty sends the body chunked, so each frame written past it is a chunk (HTTP/1.0: as it is). */
+    private volatile boolean chunked;
+    /** What the socket did not take of the last frame written past Liberty; only the writing thread touches it. */
+    private ByteBuffer rest;
 
-    ServletEventStream(AsyncContext context, HttpServletResponse response) {
+    ServletEventStream(AsyncContext context, HttpServletResponse response, int stuckSeconds) {
         this.context = context;
         this.response = response;
+        this.stuckNanos = TimeUnit.SECONDS.toNanos(stuckSeconds);
     }
 
     /**
@@ -52,9 +75,35 @@ final class ServletEventStream implements EventStream {
     }
 
     @Override
+    public Sent writeNow(byte[] frame) throws IOException {
+        SocketChannel channel = socket;
+        if (channel == null) {
+            return Sent.NOT_TRIED;
+        }
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(chunked ? HttpChunk.of(frame) : frame);
+        channel.write(bytes);
+        if (!bytes.hasRemaining()) {
+            return Sent.WHOLE;
+        }
+        rest = bytes;
+        return Sent.PARTLY;
+    }
+
+    @Override
     public void write(List<byte[]> frames) throws IOException {
         if (closed) {
             throw new IOException("stream closed");
+        }
+        ByteBuffer left = rest;
+        if (left != null) {
+            rest = null;
+            finish(left);
+        }
+        if (frames.isEmpty()) {
+            return;
         }
         for (byte[] frame : frames) {
             out.write(frame);
@@ -62,9 +111,52 @@ final class ServletEventStream implements EventStream {
         out.flush();
     }
 
-    /** Ends the stream when the client closes its connection, instead of at the next write. */
-    void watch(ClientCloseWatch watch, String protocol, Subscriber subscriber) {
-        unwatch = watch.watch(response, protocol, () -> subscriber.close(CloseReason.CLIENT_GONE));
+    /**
+     * Sends the rest of a frame the socket took only part of, before anything else may go. The socket is
+     * non-blocking and this writer thread is cheap (virtual): it tries again after a pause, as Liberty's blocking
+     * write would wait, and gives up when the client takes nothing for as long as a full queue is allowed.
+     */
+    private void finish(ByteBuffer left) throws IOException {
+        SocketChannel channel = socket;
+        long progressAt = System.nanoTime();
+        long pauseMillis = 1;
+        while (left.hasRemaining()) {
+            if (channel.write(left) > 0) {
+                progressAt = System.nanoTime();
+                pauseMillis = 1;
+                continue;
+            }
+            if (closed) {
+                throw new IOException("stream closed");
+            }
+            if (System.nanoTime() - progressAt > stuckNanos) {
+                throw new IOException("the client took nothing for " + TimeUnit.NANOSECONDS.toSeconds(stuckNanos) + " s");
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("stopped while writing");
+            }
+            pauseMillis = Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS);
+        }
+    }
+
+    /**
+     * Ends the stream when the client closes its connection, instead of at the next write; and where the socket is
+     * a plain HTTP/1.x one, lets frames be written to it past Liberty.
+     */
+    void watch(ClientCloseWatch watch, HttpServletRequest request, Subscriber subscriber) {
+        String protocol = request.getProtocol();
+        SocketChannel channel = watch.socketOf(response, protocol);
+        if (channel != null) {
+            unwatch = watch.watch(channel, () -> subscriber.close(CloseReason.CLIENT_GONE));
+            // Over TLS the socket carries encrypted records, and a blocking socket would block the fan-out.
+            if (!request.isSecure() && !channel.isBlocking()) {
+                chunked = "HTTP/1.1".equals(protocol);
+                socket = channel;
+            }
+        }
         if (closed) {
             // The stream ended while the watch was being set up.
             unwatch.run();

@@ -91,11 +91,12 @@ public class SubscribeResource {
             // An event stream has no end the container should enforce: a client's close is watched for, a vanished client found by the heartbeat.
             context.setTimeout(0);
             // The container's own response object: @Context proxies resolve per thread, and the writer runs on another.
-            ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse());
+            ServletEventStream stream = new ServletEventStream(context, (HttpServletResponse) context.getResponse(),
+                    hub.settings().slowConsumerSeconds());
             Subscriber subscriber = hub.subscribe(asked.userId(), stream, asked.lastEventId(), asked.latest(),
                     asked.topics(), asked.endsAtMillis());
             context.addListener(stream.listenerFor(subscriber));
-            stream.watch(closeWatch, request.getProtocol(), subscriber);
+            stream.watch(closeWatch, request, subscriber);
         } catch (ApiException | SubscribeRefusedException refused) {
             // Through the exception mappers, as every other refusal goes: the same JSON answer.
             async.resume(refused);

@@ -19,10 +19,36 @@ public final class RecordingStream implements EventStream {
     private volatile CountDownLatch stall = new CountDownLatch(0);
 
     volatile boolean opened;
+    /**
+     * What {@link #writeNow} answers: NOT_TRIED (a stream that cannot write without blocking, the default), WHOLE
+     * (recorded at once) or PARTLY (recorded by the next write, before its frames).
+     */
+    volatile Sent now = Sent.NOT_TRIED;
+    /** Frames written by writeNow, counted apart from those a writer wrote. */
+    final List<String> writtenNow = new CopyOnWriteArrayList<>();
+    private String rest;
 
     @Override
     public void open() {
         opened = true;
+    }
+
+    @Override
+    public Sent writeNow(byte[] frame) throws IOException {
+        if (now == Sent.NOT_TRIED) {
+            return now;
+        }
+        if (failing) {
+            throw new IOException("connection reset");
+        }
+        String text = new String(frame, StandardCharsets.UTF_8);
+        writtenNow.add(text);
+        if (now == Sent.WHOLE) {
+            frames.add(text);
+        } else {
+            rest = text;
+        }
+        return now;
     }
 
     @Override
@@ -36,6 +62,10 @@ public final class RecordingStream implements EventStream {
         }
         if (failing) {
             throw new IOException("connection reset");
+        }
+        if (rest != null) {
+            frames.add(rest);
+            rest = null;
         }
         for (byte[] frame : batch) {
             frames.add(new String(frame, StandardCharsets.UTF_8));

@@ -59,4 +59,83 @@ class SubscriberTest {
 
         assertThat(stream.frames).containsExactly(": ping\n\n");
     }
+
+    @Test
+    void aFrameOfferedWhileNothingWaitsIsWrittenAtOnceWithoutAWriterThread() {
+        RecordingStream stream = new RecordingStream();
+        stream.now = EventStream.Sent.WHOLE;
+        List<Runnable> writers = new ArrayList<>();
+        Subscriber subscriber = subscriber(stream, writers::add);
+        subscriber.start();
+
+        assertThat(subscriber.offer(EVENT)).isTrue();
+
+        assertThat(stream.frames).containsExactly("data: e1\n\n");
+        assertThat(writers).isEmpty();
+        assertThat(subscriber.queued()).isZero();
+        // The frame counts as traffic: no heartbeat right after it.
+        subscriber.heartbeat(System.nanoTime(), QUIET);
+        assertThat(stream.frames).containsExactly("data: e1\n\n");
+    }
+
+    @Test
+    void theFirstFramesGoThroughTheWriterAndNothingIsWrittenAtOnceBeforeThem() {
+        RecordingStream stream = new RecordingStream();
+        stream.now = EventStream.Sent.WHOLE;
+        List<Runnable> writers = new ArrayList<>();
+        Subscriber subscriber = subscriber(stream, writers::add);
+        subscriber.prime(List.of(frame("connected")));
+        subscriber.offer(frame("before start"));
+        subscriber.start();
+        subscriber.offer(frame("while the writer has the first frames"));
+
+        assertThat(stream.writtenNow).isEmpty();
+        assertThat(writers).hasSize(1);
+        writers.remove(0).run();
+        subscriber.offer(frame("after"));
+
+        assertThat(stream.frames).containsExactly("connected", "before start", "while the writer has the first frames", "after");
+        assertThat(stream.writtenNow).containsExactly("after");
+    }
+
+    @Test
+    void theRestOfAFrameTheSocketTookPartlyGoesBeforeEverythingOfferedAfterIt() {
+        RecordingStream stream = new RecordingStream();
+        stream.now = EventStream.Sent.PARTLY;
+        List<Runnable> writers = new ArrayList<>();
+        Subscriber subscriber = subscriber(stream, writers::add);
+        subscriber.start();
+
+        subscriber.offer(frame("e1"));
+        subscriber.offer(frame("e2"));
+        subscriber.offer(frame("e3"));
+
+        assertThat(stream.writtenNow).containsExactly("e1");
+        assertThat(subscriber.queued()).isEqualTo(2);
+        assertThat(writers).hasSize(1);
+        writers.remove(0).run();
+        assertThat(stream.frames).containsExactly("e1", "e2", "e3");
+        assertThat(writers).isEmpty();
+    }
+
+    @Test
+    void aSocketThatFailsAWriteEndsTheStreamAsClientGone() {
+        RecordingStream stream = new RecordingStream();
+        stream.now = EventStream.Sent.WHOLE;
+        List<CloseReason> reasons = new ArrayList<>();
+        Subscriber subscriber = new Subscriber("u", Topics.NONE, 1, stream, 10, Runnable::run,
+                (s, reason) -> reasons.add(reason), HubMetrics.NONE, 0);
+        subscriber.start();
+        stream.failing = true;
+
+        subscriber.offer(EVENT);
+
+        assertThat(reasons).containsExactly(CloseReason.CLIENT_GONE);
+        assertThat(stream.closed).isTrue();
+        assertThat(subscriber.offer(EVENT)).isFalse();
+    }
+
+    private static byte[] frame(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 }

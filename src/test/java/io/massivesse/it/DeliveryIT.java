@@ -1,11 +1,17 @@
 package io.massivesse.it;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.massivesse.it.Http.json;
 import static io.massivesse.it.Http.postJson;
@@ -24,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * others, and a client that reconnects with Last-Event-ID misses nothing and gets nothing twice.
  * The node runs with SSE_SLOW_CONSUMER_SECONDS=5 and SSE_BUFFER_SIZE=300 (LocalCluster): a stalled
  * client's kernel buffers absorb ~700 of these 4 KB events, so with the default 1,000 its queue
- * might never fill within 2,000 events.
+ * might never fill within 2,000 events. The bytes themselves are read off the socket where the node writes
+ * frames past Liberty: a well-formed body, chunked or not, whatever the socket took at a time.
  */
 @ResourceLock(SharedClusters.TWO_NODES)
 @Order(1)
@@ -118,6 +127,142 @@ class DeliveryIT {
             }
         }
         throw new AssertionError("the server did not close a stalled client's connection");
+    }
+
+    /**
+     * The node writes a frame to a plain HTTP/1.x socket itself when nothing waits, and leaves the rest of one the
+     * socket did not take to the writer thread: these 5 MB to a client that reads nothing meanwhile fill its
+     * kernel buffers (~2.8 MB), so frames go whole, in part and queued, and Liberty still writes the first frame
+     * and the end of the body. Every byte is checked: chunk sizes and line ends, the frames in order, then the end.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1", "HTTP/1.0"})
+    void aClientThatPausesGetsAWellFormedBodyWithEveryEventInOrderAndItsEnd(String protocol) throws Exception {
+        String user = Unique.name("pauser");
+        int events = 100;
+        String payload = "p".repeat(50_000);
+        URI node = cluster.node(1);
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 5000);
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET /sse/connect/" + user + " " + protocol + "\r\nHost: localhost\r\n"
+                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            RawBody body = new RawBody(new BufferedInputStream(socket.getInputStream()));
+            assertThat(body.chunked).isEqualTo(protocol.equals("HTTP/1.1"));
+            assertThat(body.nextFrame()).contains("event: connected");
+
+            for (int i = 0; i < events; i++) {
+                publish(user, i + ":" + payload);
+            }
+            // A burst of one event each, with a ping or two on the way: nothing lost, nothing out of order, no
+            // byte of one frame inside another.
+            for (int i = 0; i < events; i++) {
+                String frame = body.nextEvent();
+                assertThat(frame).as("event %d", i).startsWith("id: ").contains("\ndata: " + i + ":" + payload + "\n")
+                        .endsWith("\n");
+            }
+
+            try (SseClient newer = SseClient.connected(uri("/sse/connect/" + user))) {
+                assertThat(body.nextEvent()).contains("event: replaced");
+                body.assertEnds();
+            }
+        }
+    }
+
+    /** An SSE response read byte by byte off the socket, as strictly as HTTP/1.1 allows. */
+    private static final class RawBody {
+
+        private final InputStream in;
+        final boolean chunked;
+        /** Bytes left in the current chunk. */
+        private int chunkLeft;
+        private boolean lastChunkRead;
+        private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
+
+        RawBody(InputStream in) throws IOException {
+            this.in = in;
+            String status = line();
+            assertThat(status).endsWith(" 200 OK");
+            Map<String, String> headers = new HashMap<>();
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                int colon = header.indexOf(':');
+                headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+            }
+            assertThat(headers).containsEntry("content-type", "text/event-stream").doesNotContainKey("content-length");
+            chunked = "chunked".equals(headers.get("transfer-encoding"));
+        }
+
+        /** The next frame that is not a heartbeat. */
+        String nextEvent() throws IOException {
+            String next = nextFrame();
+            while (next.equals(": ping\n\n")) {
+                next = nextFrame();
+            }
+            return next;
+        }
+
+        /** The next frame, up to and with its blank line. */
+        String nextFrame() throws IOException {
+            frame.reset();
+            int previous = -1;
+            while (true) {
+                int b = bodyByte();
+                assertThat(b).as("the body ended inside a frame").isNotNegative();
+                frame.write(b);
+                if (b == '\n' && previous == '\n') {
+                    return frame.toString(StandardCharsets.UTF_8);
+                }
+                previous = b;
+            }
+        }
+
+        /** The body ends here: nothing after the last frame but the last chunk, then the connection's end. */
+        void assertEnds() throws IOException {
+            assertThat(bodyByte()).isEqualTo(-1);
+            assertThat(lastChunkRead).isEqualTo(chunked);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+
+        private int bodyByte() throws IOException {
+            if (!chunked) {
+                return in.read();
+            }
+            if (lastChunkRead) {
+                return -1;
+            }
+            if (chunkLeft == 0) {
+                String size = line();
+                assertThat(size).as("chunk size").matches("[0-9a-fA-F]+");
+                chunkLeft = Integer.parseInt(size, 16);
+                if (chunkLeft == 0) {
+                    assertThat(line()).as("no trailers after the last chunk").isEmpty();
+                    lastChunkRead = true;
+                    return -1;
+                }
+            }
+            int b = in.read();
+            assertThat(b).as("the connection ended inside a chunk").isNotNegative();
+            if (--chunkLeft == 0) {
+                assertThat(line()).as("a chunk's data ends with CRLF").isEmpty();
+            }
+            return b;
+        }
+
+        /** One line ended by CRLF (a lone LF fails), without it. */
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            while (true) {
+                int b = in.read();
+                assertThat(b).as("the connection ended inside a line").isNotNegative();
+                if (b == '\r') {
+                    assertThat(in.read()).as("CR followed by LF").isEqualTo('\n');
+                    return line.toString();
+                }
+                assertThat(b).as("a bare LF in " + line).isNotEqualTo('\n');
+                line.append((char) b);
+            }
+        }
     }
 
     @Test
