@@ -114,15 +114,15 @@ final class Connections {
         }
     }
 
-    /** Offers to the user's connections; returns how many took the frame. */
-    long offerToUser(String userId, byte[] frame) {
+    /** Offers to the user's connections ({@link Subscriber#offer} says what {@code atOnce} means); returns how many took the frame. */
+    long offerToUser(String userId, byte[] frame, boolean atOnce) {
         Subscriber[] subscribers = byUser.get(userId);
-        return subscribers == null ? 0 : offerAll(subscribers, frame);
+        return subscribers == null ? 0 : offerAll(subscribers, frame, atOnce);
     }
 
     /** Offers to every connection, over all cores when there are many; returns how many took the frame. */
-    long offerToAll(byte[] frame) {
-        return byUser.reduceValuesToLong(parallelThreshold, subscribers -> offerAll(subscribers, frame), 0L, Long::sum);
+    long offerToAll(byte[] frame, boolean atOnce) {
+        return byUser.reduceValuesToLong(parallelThreshold, subscribers -> offerAll(subscribers, frame, atOnce), 0L, Long::sum);
     }
 
     /**
@@ -170,10 +170,10 @@ final class Connections {
         return draining;
     }
 
-    private static long offerAll(Subscriber[] subscribers, byte[] frame) {
+    private static long offerAll(Subscriber[] subscribers, byte[] frame, boolean atOnce) {
         long count = 0;
         for (Subscriber subscriber : subscribers) {
-            if (subscriber.offer(frame)) {
+            if (subscriber.offer(frame, atOnce)) {
                 count++;
             }
         }

@@ -8,11 +8,20 @@ import io.massivesse.event.Update;
 
 /**
  * One event to every matching connection of this node: the redelivery check, the history, then the
- * broadcast's, the topic's or the user's connections. Never blocks on a client (an offer only queues). The hub
+ * broadcast's, the topic's or the user's connections. Never blocks on a client (an offer writes without blocking
+ * or queues). The hub
  * calls it under its dispatch lock, which guards the history, the recent ids and the topic index: every
  * connection sees this node's events in one order.
  */
 final class FanOut {
+
+    /**
+     * An event fanned out this long after it was published finds the node behind: its frames queue instead of
+     * going to the sockets at once, so each client's writer sends what piled up in one write. Written one at a
+     * time, every event to every client is a packet of its own, and at 100,000 clients on two cores that halved
+     * what the box delivered (docs/DESIGN.md, "Frames past Liberty").
+     */
+    static final long BEHIND_MILLIS = 100;
 
     private final HubSettings settings;
     private final Connections connections;
@@ -42,13 +51,14 @@ final class FanOut {
             return EventHandler.REDELIVERED;
         }
         history.append(update, frame, now);
+        boolean atOnce = lagMillis < BEHIND_MILLIS;
         long count;
         if (update.isBroadcast()) {
-            count = connections.offerToAll(frame);
+            count = connections.offerToAll(frame, atOnce);
         } else if (update.topic() != null) {
-            count = topics.offer(update.topic(), frame);
+            count = topics.offer(update.topic(), frame, atOnce);
         } else {
-            count = connections.offerToUser(update.userId(), frame);
+            count = connections.offerToUser(update.userId(), frame, atOnce);
         }
         metrics.eventFannedOut(count, lagMillis, System.nanoTime() - start);
         return count;

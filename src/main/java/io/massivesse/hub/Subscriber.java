@@ -98,16 +98,18 @@ public final class Subscriber {
     /**
      * Writes a frame to this client without blocking, or queues it for the writer.
      *
+     * @param atOnce whether the frame may go to the stream here and now when nothing waits; false queues it, so
+     *               that frames offered close together go out in one write
      * @return false when the subscriber is closed and the frame was not taken
      */
-    boolean offer(byte[] frame) {
+    boolean offer(byte[] frame, boolean atOnce) {
         EventStream.Sent sent = EventStream.Sent.NOT_TRIED;
         IOException failed = null;
         synchronized (this) {
             if (closeReason != null) {
                 return false;
             }
-            if (started && !writing && queue.isEmpty()) {
+            if (atOnce && started && !writing && queue.isEmpty()) {
                 // A client that keeps up takes the frame here and now: no queue, no writer thread.
                 try {
                     sent = stream.writeNow(frame);
@@ -167,7 +169,7 @@ public final class Subscriber {
                 return;
             }
         }
-        offer(SseFrames.PING);
+        offer(SseFrames.PING, true);
     }
 
     /**

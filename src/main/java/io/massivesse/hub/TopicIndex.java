@@ -67,10 +67,10 @@ final class TopicIndex {
     }
 
     /**
-     * Queues the frame for every subscriber of the topic, once each (a connection may listen to the name
+     * Offers the frame to every subscriber of the topic, once each (a connection may listen to the name
      * and to prefixes of it); returns how many took it.
      */
-    long offer(String topic, byte[] frame) {
+    long offer(String topic, byte[] frame, boolean atOnce) {
         List<ConcurrentHashMap<Subscriber, Boolean>> matching = matching(topic);
         if (matching.isEmpty()) {
             return 0;
@@ -80,7 +80,7 @@ final class TopicIndex {
         matching.sort((a, b) -> Integer.compare(b.size(), a.size()));
         long taken = 0;
         for (int i = 0; i < matching.size(); i++) {
-            taken += offerOnce(matching.get(i), matching.subList(0, i), frame);
+            taken += offerOnce(matching.get(i), matching.subList(0, i), frame, atOnce);
         }
         return taken;
     }
@@ -110,14 +110,14 @@ final class TopicIndex {
      * threads see it at once, and the next set starts after this one is done.
      */
     private long offerOnce(ConcurrentHashMap<Subscriber, Boolean> subscribers,
-                           List<ConcurrentHashMap<Subscriber, Boolean>> reachedBefore, byte[] frame) {
+                           List<ConcurrentHashMap<Subscriber, Boolean>> reachedBefore, byte[] frame, boolean atOnce) {
         return subscribers.reduceKeysToLong(parallelThreshold, subscriber -> {
             for (ConcurrentHashMap<Subscriber, Boolean> earlier : reachedBefore) {
                 if (earlier.containsKey(subscriber)) {
                     return 0L;
                 }
             }
-            return subscriber.offer(frame) ? 1L : 0L;
+            return subscriber.offer(frame, atOnce) ? 1L : 0L;
         }, 0L, Long::sum);
     }
 

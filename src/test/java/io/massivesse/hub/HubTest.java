@@ -125,6 +125,23 @@ class HubTest {
     }
 
     @Test
+    void anEventFannedOutSoonAfterItsPublishGoesToTheStreamAtOnceAndOneFannedOutLateIsQueued() {
+        Hub hub = hub();
+        RecordingStream stream = new RecordingStream();
+        stream.now = EventStream.Sent.WHOLE;
+        hub.subscribe("a", stream, null, Topics.NONE);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.frames.size() == 1);
+
+        long now = System.currentTimeMillis();
+        hub.deliver(new Update("1", null, "on time", null, now));
+        hub.deliver(new Update("2", null, "late", null, now - FanOut.BEHIND_MILLIS - 1000));
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 3);
+        assertThat(stream.writtenNow).containsExactly("id: 1\ndata: on time\n\n");
+        assertThat(stream.events().subList(1, 3)).containsExactly("id: 1\ndata: on time\n\n", "id: 2\ndata: late\n\n");
+    }
+
+    @Test
     void anEventTheBrokerHandsOverAgainIsFannedOutOnce() {
         Hub hub = hub();
         RecordingStream stream = new RecordingStream();

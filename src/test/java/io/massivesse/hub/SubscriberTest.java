@@ -27,7 +27,7 @@ class SubscriberTest {
         // Writes on the calling thread: what the writer took is written when offer returns.
         Subscriber subscriber = subscriber(stream, Runnable::run);
         subscriber.start();
-        subscriber.offer(EVENT);
+        subscriber.offer(EVENT, true);
 
         subscriber.heartbeat(System.nanoTime(), QUIET);
         assertThat(stream.frames).containsExactly("data: e1\n\n");
@@ -41,7 +41,7 @@ class SubscriberTest {
         List<Runnable> notRun = new ArrayList<>();
         Subscriber subscriber = subscriber(new RecordingStream(), notRun::add);
         subscriber.start();
-        subscriber.offer(EVENT);
+        subscriber.offer(EVENT, true);
 
         subscriber.heartbeat(System.nanoTime() + QUIET, QUIET);
 
@@ -68,7 +68,7 @@ class SubscriberTest {
         Subscriber subscriber = subscriber(stream, writers::add);
         subscriber.start();
 
-        assertThat(subscriber.offer(EVENT)).isTrue();
+        assertThat(subscriber.offer(EVENT, true)).isTrue();
 
         assertThat(stream.frames).containsExactly("data: e1\n\n");
         assertThat(writers).isEmpty();
@@ -79,20 +79,37 @@ class SubscriberTest {
     }
 
     @Test
+    void aFrameOfferedForTheQueueIsQueuedEvenWhenNothingWaits() {
+        RecordingStream stream = new RecordingStream();
+        stream.now = EventStream.Sent.WHOLE;
+        List<Runnable> writers = new ArrayList<>();
+        Subscriber subscriber = subscriber(stream, writers::add);
+        subscriber.start();
+
+        subscriber.offer(frame("e1"), false);
+        subscriber.offer(frame("e2"), true);
+
+        assertThat(stream.writtenNow).isEmpty();
+        assertThat(subscriber.queued()).isEqualTo(2);
+        writers.remove(0).run();
+        assertThat(stream.frames).containsExactly("e1", "e2");
+    }
+
+    @Test
     void theFirstFramesGoThroughTheWriterAndNothingIsWrittenAtOnceBeforeThem() {
         RecordingStream stream = new RecordingStream();
         stream.now = EventStream.Sent.WHOLE;
         List<Runnable> writers = new ArrayList<>();
         Subscriber subscriber = subscriber(stream, writers::add);
         subscriber.prime(List.of(frame("connected")));
-        subscriber.offer(frame("before start"));
+        subscriber.offer(frame("before start"), true);
         subscriber.start();
-        subscriber.offer(frame("while the writer has the first frames"));
+        subscriber.offer(frame("while the writer has the first frames"), true);
 
         assertThat(stream.writtenNow).isEmpty();
         assertThat(writers).hasSize(1);
         writers.remove(0).run();
-        subscriber.offer(frame("after"));
+        subscriber.offer(frame("after"), true);
 
         assertThat(stream.frames).containsExactly("connected", "before start", "while the writer has the first frames", "after");
         assertThat(stream.writtenNow).containsExactly("after");
@@ -106,9 +123,9 @@ class SubscriberTest {
         Subscriber subscriber = subscriber(stream, writers::add);
         subscriber.start();
 
-        subscriber.offer(frame("e1"));
-        subscriber.offer(frame("e2"));
-        subscriber.offer(frame("e3"));
+        subscriber.offer(frame("e1"), true);
+        subscriber.offer(frame("e2"), true);
+        subscriber.offer(frame("e3"), true);
 
         assertThat(stream.writtenNow).containsExactly("e1");
         assertThat(subscriber.queued()).isEqualTo(2);
@@ -128,11 +145,11 @@ class SubscriberTest {
         subscriber.start();
         stream.failing = true;
 
-        subscriber.offer(EVENT);
+        subscriber.offer(EVENT, true);
 
         assertThat(reasons).containsExactly(CloseReason.CLIENT_GONE);
         assertThat(stream.closed).isTrue();
-        assertThat(subscriber.offer(EVENT)).isFalse();
+        assertThat(subscriber.offer(EVENT, true)).isFalse();
     }
 
     private static byte[] frame(String text) {
