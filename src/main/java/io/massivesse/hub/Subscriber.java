@@ -135,7 +135,7 @@ public final class Subscriber {
         if (failed != null) {
             LOG.log(Level.FINE, this + ": write failed", failed);
             close(CloseReason.CLIENT_GONE);
-            return true;
+            return false;
         }
         writers.execute(this::writeQueued);
         return true;

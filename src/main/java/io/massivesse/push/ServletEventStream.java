@@ -130,6 +130,14 @@ final class ServletEventStream implements EventStream {
                 throw new IOException("stream closed");
             }
             if (System.nanoTime() - progressAt > stuckNanos) {
+                // Liberty writes the end of the body next, knowing nothing of this: to a full socket that write
+                // waits out its own write timeout, and 750 such ends at once held up a whole node for 21 s
+                // (docs/BENCHMARKS.md). With the sending side shut it fails at once, and Liberty closes the connection.
+                try {
+                    channel.shutdownOutput();
+                } catch (IOException alreadyGone) {
+                    // Closed meanwhile: nothing left to fail.
+                }
                 throw new IOException("the client took nothing for " + TimeUnit.NANOSECONDS.toSeconds(stuckNanos) + " s");
             }
             try {

@@ -145,7 +145,7 @@ class SubscriberTest {
         subscriber.start();
         stream.failing = true;
 
-        subscriber.offer(EVENT, true);
+        assertThat(subscriber.offer(EVENT, true)).as("taken").isFalse();
 
         assertThat(reasons).containsExactly(CloseReason.CLIENT_GONE);
         assertThat(stream.closed).isTrue();
