@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -131,8 +132,8 @@ class DeliveryIT {
 
     /**
      * The node writes a frame to a plain HTTP/1.x socket itself when nothing waits, and leaves the rest of one the
-     * socket did not take to the writer thread: these 5 MB to a client that reads nothing meanwhile fill its
-     * kernel buffers (~2.8 MB), so frames go whole, in part and queued, and Liberty still writes the first frame
+     * socket did not take to the writer thread: these 5 MB to a client that reads nothing for the first 2 s can
+     * fill its kernel buffers (~2.8 MB), so frames go whole, in part and queued, and Liberty still writes the first frame
      * and the end of the body. Every byte is checked: chunk sizes and line ends, the frames in order, then the end.
      */
     @ParameterizedTest
@@ -152,9 +153,14 @@ class DeliveryIT {
             assertThat(body.chunked).isEqualTo(protocol.equals("HTTP/1.1"));
             assertThat(body.nextFrame()).contains("event: connected");
 
-            for (int i = 0; i < events; i++) {
-                publish(user, i + ":" + payload);
-            }
+            // Published from another thread while this one does not read for 2 s, well inside the slow-consumer
+            // limit of 5 s (LocalCluster): a pause as long as the whole publishing, on a busy machine, could pass it.
+            CompletableFuture<Void> published = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < events; i++) {
+                    publish(user, i + ":" + payload);
+                }
+            });
+            Thread.sleep(2_000);
             // A burst of one event each, with a ping or two on the way: nothing lost, nothing out of order, no
             // byte of one frame inside another.
             for (int i = 0; i < events; i++) {
@@ -163,6 +169,7 @@ class DeliveryIT {
                         .endsWith("\n");
             }
 
+            published.get(60, TimeUnit.SECONDS);
             try (SseClient newer = SseClient.connected(uri("/sse/connect/" + user))) {
                 assertThat(body.nextEvent()).contains("event: replaced");
                 body.assertEnds();
