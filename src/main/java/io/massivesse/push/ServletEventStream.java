@@ -44,8 +44,11 @@ final class ServletEventStream implements EventStream {
     private volatile Runnable unwatch = () -> { };
     /** The socket frames are written to past Liberty, or null: not known yet, or not a plain HTTP/1.x socket. */
     private volatile SocketChannel socket;
-    /** HTTP/1.1: Liberty sends the body chunked, so each frame written past it is a chunk (HTTP/1.0: as it is). */
-    private volatile boolean chunked;
+    /**
+     * HTTP/1.1: Liberty sends the body chunked, so each frame written past it is a chunk (HTTP/1.0: as it is). Set
+     * before {@link #socket}, whose volatile write publishes it: one volatile read per event, not two.
+     */
+    private boolean chunked;
     /** What the socket did not take of the last frame written past Liberty; only the writing thread touches it. */
     private ByteBuffer rest;
 
@@ -100,7 +103,7 @@ final class ServletEventStream implements EventStream {
         ByteBuffer left = rest;
         if (left != null) {
             rest = null;
-            finish(left);
+            finish(socket, left);
         }
         if (frames.isEmpty()) {
             return;
@@ -116,8 +119,7 @@ final class ServletEventStream implements EventStream {
      * non-blocking and this writer thread is cheap (virtual): it tries again after a pause, as Liberty's blocking
      * write would wait, and gives up when the client takes nothing for as long as a full queue is allowed.
      */
-    private void finish(ByteBuffer left) throws IOException {
-        SocketChannel channel = socket;
+    private void finish(SocketChannel channel, ByteBuffer left) throws IOException {
         long progressAt = System.nanoTime();
         long pauseMillis = 1;
         while (left.hasRemaining()) {

@@ -62,8 +62,7 @@ class SubscriberTest {
 
     @Test
     void aFrameOfferedWhileNothingWaitsIsWrittenAtOnceWithoutAWriterThread() {
-        RecordingStream stream = new RecordingStream();
-        stream.now = EventStream.Sent.WHOLE;
+        RecordingStream stream = socketTaking(EventStream.Sent.WHOLE);
         List<Runnable> writers = new ArrayList<>();
         Subscriber subscriber = subscriber(stream, writers::add);
         subscriber.start();
@@ -80,8 +79,7 @@ class SubscriberTest {
 
     @Test
     void aFrameOfferedForTheQueueIsQueuedEvenWhenNothingWaits() {
-        RecordingStream stream = new RecordingStream();
-        stream.now = EventStream.Sent.WHOLE;
+        RecordingStream stream = socketTaking(EventStream.Sent.WHOLE);
         List<Runnable> writers = new ArrayList<>();
         Subscriber subscriber = subscriber(stream, writers::add);
         subscriber.start();
@@ -97,8 +95,7 @@ class SubscriberTest {
 
     @Test
     void theFirstFramesGoThroughTheWriterAndNothingIsWrittenAtOnceBeforeThem() {
-        RecordingStream stream = new RecordingStream();
-        stream.now = EventStream.Sent.WHOLE;
+        RecordingStream stream = socketTaking(EventStream.Sent.WHOLE);
         List<Runnable> writers = new ArrayList<>();
         Subscriber subscriber = subscriber(stream, writers::add);
         subscriber.prime(List.of(frame("connected")));
@@ -117,8 +114,7 @@ class SubscriberTest {
 
     @Test
     void theRestOfAFrameTheSocketTookPartlyGoesBeforeEverythingOfferedAfterIt() {
-        RecordingStream stream = new RecordingStream();
-        stream.now = EventStream.Sent.PARTLY;
+        RecordingStream stream = socketTaking(EventStream.Sent.PARTLY);
         List<Runnable> writers = new ArrayList<>();
         Subscriber subscriber = subscriber(stream, writers::add);
         subscriber.start();
@@ -137,8 +133,7 @@ class SubscriberTest {
 
     @Test
     void aSocketThatFailsAWriteEndsTheStreamAsClientGone() {
-        RecordingStream stream = new RecordingStream();
-        stream.now = EventStream.Sent.WHOLE;
+        RecordingStream stream = socketTaking(EventStream.Sent.WHOLE);
         List<CloseReason> reasons = new ArrayList<>();
         Subscriber subscriber = new Subscriber("u", Topics.NONE, 1, stream, 10, Runnable::run,
                 (s, reason) -> reasons.add(reason), HubMetrics.NONE, 0);
@@ -150,6 +145,13 @@ class SubscriberTest {
         assertThat(reasons).containsExactly(CloseReason.CLIENT_GONE);
         assertThat(stream.closed).isTrue();
         assertThat(subscriber.offer(EVENT, true)).isFalse();
+    }
+
+    /** A stream that can write without blocking and answers every such write with {@code sent}. */
+    private static RecordingStream socketTaking(EventStream.Sent sent) {
+        RecordingStream stream = new RecordingStream();
+        stream.now = sent;
+        return stream;
     }
 
     private static byte[] frame(String text) {
