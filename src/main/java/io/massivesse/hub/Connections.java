@@ -154,7 +154,7 @@ final class Connections {
             goodbyes[i] = SseFrames.serverShutdown(settings.nodeId(), retry);
         }
         int before = active.get();
-        // On this thread: a close waits for the dispatch lock.
+        // One at a time on this thread: a drain is rare, and each close only records a departure.
         byUser.forEachValue(Long.MAX_VALUE, subscribers -> {
             for (Subscriber subscriber : subscribers) {
                 subscriber.closeAfter(goodbyes[ThreadLocalRandom.current().nextInt(RETRY_STEPS)], CloseReason.SHUTDOWN);

@@ -3,6 +3,7 @@ package io.massivesse.hub;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,12 +18,18 @@ import io.massivesse.event.Update;
  * This node's connections and the fan-out of events to them: what every transition of a connection (subscribe,
  * topic change, close) adds and removes, under one dispatch lock, over the registry ({@link Connections}), the
  * topic index, the deadlines and the history; events go out through {@link FanOut}, time through
- * {@link StreamClock}. Plain Java so the logic is unit-tested without a server; the CDI wiring makes it a bean.
+ * {@link StreamClock}, closes through {@link Departures}. Plain Java so the logic is unit-tested without a server;
+ * the CDI wiring makes it a bean.
+ *
+ * <p>The dispatch lock is taken only by the threads that call the hub (request, relay, clock and departure
+ * threads), never by one that runs inside a fan-out: a fan-out holds it while it waits for the pool's threads, so
+ * one of those waiting for it would wait forever (docs/DESIGN.md, "Locks").
  */
 public class Hub implements EventHandler {
 
     /** One INFO line per connect and disconnect; operators turn it off by this logger's level. */
     private static final Logger CONNECTIONS = Logger.getLogger("io.massivesse.connections");
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     /** Named for those lines, so logging does not walk the stack to find the caller (it showed in connect profiles). */
     private static final String SOURCE = Hub.class.getName();
 
@@ -47,6 +54,8 @@ public class Hub implements EventHandler {
     private final Deadlines deadlines = new Deadlines();
     private final StreamClock clock;
     private final HubHistory history;
+    /** Closed connections on their way out of the registry, applied by one thread of their own. */
+    private final Departures departures;
     /** When the event being fanned out now started, or 0 when none is: a stuck dispatch fails liveness. */
     private volatile long dispatchSinceNanos;
     private volatile ConnectionWatcher watcher = ConnectionWatcher.NONE;
@@ -64,6 +73,7 @@ public class Hub implements EventHandler {
         this.fanOut = new FanOut(settings, connections, topics, metrics);
         this.history = new HubHistory(dispatch, fanOut.history());
         this.clock = new StreamClock(settings, connections, deadlines, () -> history.expire(System.currentTimeMillis()));
+        this.departures = new Departures(this::unregister);
     }
 
     public HubSettings settings() {
@@ -97,17 +107,17 @@ public class Hub implements EventHandler {
         connections.admit();
         Subscriber registered = null;
         Subscriber[] displaced = NO_SUBSCRIBERS;
-        dispatch.lock();
+        lockDispatch();
         try {
             Subscriber subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
-                    writers, this::unregister, metrics, endsAtMillis);
+                    writers, departures::add, metrics, endsAtMillis);
             // Queued before the subscriber becomes visible to deliver(): connected, replay, then live events.
             subscriber.prime(fanOut.firstFrames(subscriber, lastEventId, latest));
             displaced = connections.add(subscriber);
             registered = subscriber;
             metrics.connectionOpened();
-            // Visible now: a close from another thread (a replace elsewhere, a drain) waits for this lock and then
-            // removes what is added here, so nothing is added after the connection has been forgotten.
+            // Visible now: a close from another thread (a replace elsewhere, a drain) is applied under this lock,
+            // after this, and removes what is added here, so nothing is added after the connection has been forgotten.
             seam.reached(Seam.REGISTERED);
             if (!topics.isEmpty()) {
                 this.topics.add(subscriber, topics);
@@ -119,7 +129,7 @@ public class Hub implements EventHandler {
             watcher.opened(subscriber);
         } catch (RuntimeException | Error failed) {
             // The caller gets no stream. Before registration nothing holds the slot admit() took; after it, closing
-            // the connection gives back the slot and everything it holds (the close takes this lock again).
+            // the connection gives back the slot and everything it holds (its departure, once this lock is free).
             if (registered == null) {
                 connections.release();
             } else {
@@ -148,7 +158,7 @@ public class Hub implements EventHandler {
     @Override
     public long deliver(Update update) {
         byte[] frame = SseFrames.event(update);
-        dispatch.lock();
+        lockDispatch();
         try {
             dispatchSinceNanos = System.nanoTime();
             return fanOut.deliver(update, frame);
@@ -164,13 +174,13 @@ public class Hub implements EventHandler {
      */
     @Override
     public void changeTopics(String userId, List<String> added, List<String> removed) {
-        dispatch.lock();
+        lockDispatch();
         try {
             for (Subscriber subscriber : connectionsOf(userId)) {
                 if (subscriber.isClosed()) {
                     continue;
                 }
-                // A close from here on waits for this lock before it removes the connection's topics.
+                // A close from here on is applied after this lock is free, and removes the topics set here.
                 seam.reached(Seam.TOPICS_CHECKED);
                 Topics before = subscriber.topics();
                 Topics after = before.changed(added, removed, settings.maxTopicsPerConnection());
@@ -189,7 +199,7 @@ public class Hub implements EventHandler {
      * published to it reaches (exact or through a prefix); for a prefix selector, those that asked for it.
      */
     public Set<String> listenersOf(String selector) {
-        dispatch.lock();
+        lockDispatch();
         try {
             return topics.users(selector);
         } finally {
@@ -239,6 +249,7 @@ public class Hub implements EventHandler {
     public void shutdown() {
         drain(0);
         clock.stop();
+        departures.stop();
     }
 
     /** Milliseconds since the last heartbeat tick ran: the hub's own clock for liveness. */
@@ -253,26 +264,47 @@ public class Hub implements EventHandler {
     }
 
     /**
-     * Called once per subscriber, when it closes (a replaced one has already left the map). Under the dispatch
-     * lock, as everything that adds to the registry, the topic index and the deadlines is: whatever order a
-     * close and a subscribe or topic change run in, the close removes what they added.
+     * Takes closed connections out of the registry, the topic index and the deadlines, on the departures' thread
+     * only. Under the dispatch lock, as everything that adds to them is: whatever order a close and a subscribe or
+     * topic change run in, the departure comes after them and removes what they added.
      */
-    private void unregister(Subscriber subscriber, CloseReason reason) {
-        dispatch.lock();
+    private void unregister(List<Departures.Departure> closed) {
+        lockDispatch();
         try {
-            connections.remove(subscriber);
-            deadlines.remove(subscriber);
-            if (!subscriber.topics().isEmpty()) {
-                topics.remove(subscriber, subscriber.topics());
-                activeTopics = topics.activeTopics();
+            for (Departures.Departure departure : closed) {
+                Subscriber subscriber = departure.subscriber();
+                connections.remove(subscriber);
+                deadlines.remove(subscriber);
+                if (!subscriber.topics().isEmpty()) {
+                    topics.remove(subscriber, subscriber.topics());
+                }
             }
+            activeTopics = topics.activeTopics();
         } finally {
             dispatch.unlock();
         }
-        int now = connections.release();
-        metrics.connectionClosed(reason);
-        watcher.closed(subscriber, reason);
-        CONNECTIONS.logp(Level.INFO, SOURCE, "unregister", () -> "disconnect " + subscriber + " reason=" + reason + " active=" + now);
+        for (Departures.Departure departure : closed) {
+            int now = connections.release();
+            try {
+                metrics.connectionClosed(departure.reason());
+                watcher.closed(departure.subscriber(), departure.reason());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "telling of a closed connection failed: " + departure.subscriber(), e);
+            }
+            CONNECTIONS.logp(Level.INFO, SOURCE, "unregister", () -> "disconnect " + departure.subscriber() + " reason="
+                    + departure.reason() + " active=" + now);
+        }
+    }
+
+    /**
+     * Takes the dispatch lock, refusing a thread of the fork-join pool that does not hold it already: the fan-outs
+     * run on that pool and wait for its threads while holding the lock, so such a thread would wait forever.
+     */
+    private void lockDispatch() {
+        if (ForkJoinTask.inForkJoinPool() && !dispatch.isHeldByCurrentThread()) {
+            throw new IllegalStateException("the dispatch lock may not be taken inside a fan-out (docs/DESIGN.md, \"Locks\")");
+        }
+        dispatch.lock();
     }
 
     /** The history, for metrics and for the other nodes. */

@@ -21,9 +21,15 @@ public final class HubHistory implements HistorySource {
         this.history = history;
     }
 
-    /** Lets go of what outlived the time to live (a quiet node appends nothing that would) and takes the figures. */
+    /**
+     * Lets go of what outlived the time to live (a quiet node appends nothing that would) and takes the figures.
+     * Skipped while an event is being fanned out: the clock that calls it must not wait for a fan-out, and the
+     * next second tries again.
+     */
     void expire(long now) {
-        dispatch.lock();
+        if (!dispatch.tryLock()) {
+            return;
+        }
         try {
             history.expire(now);
             figures = new HistoryFigures(history.events(), history.ids(), history.streams(), history.bytes());

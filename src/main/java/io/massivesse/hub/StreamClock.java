@@ -1,6 +1,5 @@
 package io.massivesse.hub;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,20 +75,17 @@ final class StreamClock {
             long slowNanos = TimeUnit.SECONDS.toNanos(settings.slowConsumerSeconds());
             // Half an interval: a stream skipped now gets its next frame within 1.5 intervals at the latest.
             long quietNanos = TimeUnit.SECONDS.toNanos(interval) / 2;
-            ConcurrentLinkedQueue<Subscriber> slow = new ConcurrentLinkedQueue<>();
+            // On the pool's threads, beside fan-outs: a close (a slow consumer, a failed ping) only records a departure.
             connections.forEachInParallel(subscriber -> {
                 if (!inSlice(subscriber.serial(), tick, interval)) {
                     return;
                 }
                 if (subscriber.fullLongerThan(slowNanos, now)) {
-                    slow.add(subscriber);
+                    subscriber.close(CloseReason.SLOW_CONSUMER);
                 } else {
                     subscriber.heartbeat(now, quietNanos);
                 }
             });
-            // Closed here, not in the walk: a close waits for the dispatch lock, and the walk's pool threads
-            // are the ones a fan-out holding that lock may be waiting for.
-            slow.forEach(subscriber -> subscriber.close(CloseReason.SLOW_CONSUMER));
         } catch (RuntimeException e) {
             // A failed tick must not cancel the schedule.
             LOG.log(Level.WARNING, "heartbeat tick failed", e);

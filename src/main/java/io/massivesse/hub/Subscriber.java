@@ -17,6 +17,10 @@ import io.massivesse.event.Topics;
  * thread started only while there is something to write. A frame offered while nothing is queued
  * goes to the stream at once where it can be written without blocking. Offering never blocks, so a
  * broadcast never waits on this client; a full queue drops its oldest frame.
+ *
+ * <p>Offers run inside fan-outs, on the pool's threads, while the hub holds its dispatch lock: nothing here calls
+ * back into the hub or waits for a lock but this object's own monitor, which no one holds while waiting. A close is
+ * recorded through {@code onClosed} (which must not block) and applied by the hub later.
  */
 public final class Subscriber {
 
@@ -31,6 +35,7 @@ public final class Subscriber {
     private final EventStream stream;
     private final int capacity;
     private final Executor writers;
+    /** Records the close for the hub; never blocks. */
     private final BiConsumer<Subscriber, CloseReason> onClosed;
     private final HubMetrics metrics;
     private final long openedAt = System.currentTimeMillis();
@@ -104,7 +109,7 @@ public final class Subscriber {
      */
     boolean offer(byte[] frame, boolean atOnce) {
         EventStream.Sent sent = EventStream.Sent.NOT_TRIED;
-        IOException failed = null;
+        Exception failed = null;
         synchronized (this) {
             if (closeReason != null) {
                 return false;
@@ -113,11 +118,12 @@ public final class Subscriber {
                 // A client that keeps up takes the frame here and now: no queue, no writer thread.
                 try {
                     sent = stream.writeNow(frame);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // Unchecked too: a fan-out must go on to the next connection whatever one stream does.
                     failed = e;
                 }
             }
-            if (sent != EventStream.Sent.NOT_TRIED) {
+            if (failed == null && sent != EventStream.Sent.NOT_TRIED) {
                 lastTakenNanos = System.nanoTime();
                 if (sent == EventStream.Sent.WHOLE) {
                     return true;
@@ -137,8 +143,22 @@ public final class Subscriber {
             close(CloseReason.CLIENT_GONE);
             return false;
         }
-        writers.execute(this::writeQueued);
+        startWriter();
         return true;
+    }
+
+    /** Hands the queue to a writer thread; where none can be started the stream is ended instead. */
+    private void startWriter() {
+        try {
+            writers.execute(this::writeQueued);
+        } catch (RuntimeException e) {
+            // Only while the node stops (the executor refuses): nothing would ever write this stream again.
+            LOG.log(Level.FINE, this + ": no writer", e);
+            synchronized (this) {
+                writing = false;
+            }
+            close(CloseReason.CLIENT_GONE);
+        }
     }
 
     /** Under the lock: adds the frame, dropping the oldest when the queue is full. */
@@ -196,7 +216,7 @@ public final class Subscriber {
             }
             writing = true;
         }
-        writers.execute(this::writeQueued);
+        startWriter();
     }
 
     /** Queues a last frame, then ends the stream once it is written. */
@@ -210,7 +230,10 @@ public final class Subscriber {
         close(reason, true);
     }
 
-    /** Ends the stream now: anything still queued is discarded. */
+    /**
+     * Ends the stream now: anything still queued is discarded. Never blocks, so any thread may call it: the
+     * connection leaves the hub shortly after, on the hub's own thread.
+     */
     public void close(CloseReason reason) {
         close(reason, false);
     }
@@ -232,7 +255,13 @@ public final class Subscriber {
         }
         onClosed.accept(this, reason);
         if (startWriter) {
-            writers.execute(this::writeQueued);
+            try {
+                writers.execute(this::writeQueued);
+            } catch (RuntimeException e) {
+                // The executor refuses only while the node stops: end the stream here instead.
+                LOG.log(Level.FINE, this + ": no writer to end the stream", e);
+                endStream();
+            }
         }
     }
 

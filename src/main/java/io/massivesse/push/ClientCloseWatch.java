@@ -136,26 +136,32 @@ public class ClientCloseWatch {
                 open.select(this::ready, SELECT_MILLIS);
                 if (System.nanoTime() - nextCheck >= 0) {
                     nextCheck = System.nanoTime() + vanished.checkMillis() * 1_000_000;
-                    int givenUp = 0;
-                    for (SelectionKey key : open.keys()) {
-                        Watched watched = (Watched) key.attachment();
-                        if (key.isValid() && vanished.vanished(watched.descriptor, watched.silence)) {
-                            end(key);
-                            givenUp++;
-                        }
-                    }
-                    // One line a look, not one a stream: which way clients went, all counted as client_gone.
-                    if (givenUp > 0 || failedReads > 0) {
-                        LOG.info("Since the last look: " + givenUp + " stream(s) given up as vanished, " + failedReads
-                                + " socket(s) reset or timed out (keepalive)");
-                        failedReads = 0;
-                    }
+                    look(open);
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
+                // This one thread notices every close on the node: it must outlive whatever one pass throws.
                 if (selector != null) {
                     LOG.log(Level.WARNING, "watching for closed clients failed once", e);
                 }
             }
+        }
+    }
+
+    /** Asks the kernel about every watched socket and gives up the streams whose clients vanished. */
+    private void look(Selector open) {
+        int givenUp = 0;
+        for (SelectionKey key : open.keys()) {
+            Watched watched = (Watched) key.attachment();
+            if (key.isValid() && vanished.vanished(watched.descriptor, watched.silence)) {
+                end(key);
+                givenUp++;
+            }
+        }
+        // One line a look, not one a stream: which way clients went, all counted as client_gone.
+        if (givenUp > 0 || failedReads > 0) {
+            LOG.info("Since the last look: " + givenUp + " stream(s) given up as vanished, " + failedReads
+                    + " socket(s) reset or timed out (keepalive)");
+            failedReads = 0;
         }
     }
 
@@ -178,11 +184,12 @@ public class ClientCloseWatch {
         end(key);
     }
 
+    /** Ends a gone client's stream: a close never blocks (the hub applies it later), so no close holds up the next. */
     private static void end(SelectionKey key) {
         key.cancel();
         try {
             ((Watched) key.attachment()).onClose.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.log(Level.WARNING, "ending a gone client's stream failed", e);
         }
     }

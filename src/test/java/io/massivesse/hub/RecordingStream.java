@@ -16,7 +16,13 @@ public final class RecordingStream implements EventStream {
     final List<String> frames = new CopyOnWriteArrayList<>();
     volatile boolean closed;
     volatile boolean failing;
+    /** Fails its writes with an unchecked exception, as a broken stream implementation or container might. */
+    volatile boolean failingUnchecked;
     private volatile CountDownLatch stall = new CountDownLatch(0);
+    /** Holds writeNow (and so the fan-out that called it, with the dispatch lock) until released. */
+    private volatile CountDownLatch holdNow = new CountDownLatch(0);
+    /** Counted down when a held writeNow has been entered. */
+    private final CountDownLatch nowEntered = new CountDownLatch(1);
 
     volatile boolean opened;
     /**
@@ -38,9 +44,15 @@ public final class RecordingStream implements EventStream {
         if (now == Sent.NOT_TRIED) {
             return now;
         }
-        if (failing) {
-            throw new IOException("connection reset");
+        if (holdNow.getCount() > 0) {
+            nowEntered.countDown();
+            try {
+                holdNow.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        fail();
         String text = new String(frame, StandardCharsets.UTF_8);
         writtenNow.add(text);
         if (now == Sent.WHOLE) {
@@ -60,9 +72,7 @@ public final class RecordingStream implements EventStream {
         } catch (InterruptedException e) {
             throw new IOException(e);
         }
-        if (failing) {
-            throw new IOException("connection reset");
-        }
+        fail();
         if (rest != null) {
             frames.add(rest);
             rest = null;
@@ -75,6 +85,45 @@ public final class RecordingStream implements EventStream {
     @Override
     public void close() {
         closed = true;
+    }
+
+    private void fail() throws IOException {
+        if (failing) {
+            throw new IOException("connection reset");
+        }
+        if (failingUnchecked) {
+            throw new IllegalStateException("the stream broke");
+        }
+    }
+
+    /** Frames offered while nothing waits are written at once (as a plain socket that keeps up takes them). */
+    public RecordingStream writingAtOnce() {
+        now = Sent.WHOLE;
+        return this;
+    }
+
+    /** The next writeNow waits until {@link #releaseNow()}: a fan-out that holds the dispatch lock, stuck. */
+    public void holdNow() {
+        holdNow = new CountDownLatch(1);
+    }
+
+    /** Waits until a held writeNow has been entered: from then on its fan-out holds the dispatch lock. */
+    public boolean awaitHeld(long seconds) throws InterruptedException {
+        return nowEntered.await(seconds, TimeUnit.SECONDS);
+    }
+
+    public void releaseNow() {
+        holdNow.countDown();
+    }
+
+    /** How many frames reached the client so far. */
+    public int framesWritten() {
+        return frames.size();
+    }
+
+    /** Whether the hub has ended this stream. */
+    public boolean isClosed() {
+        return closed;
     }
 
     void stall() {
