@@ -69,6 +69,10 @@ public final class Soak {
     static final AtomicLong changesSent = new AtomicLong();
     static final AtomicLong presenceQueries = new AtomicLong();
     static final AtomicLong presenceFailures = new AtomicLong();
+    static final AtomicLong livenessSamples = new AtomicLong();
+    /** Liveness answers other than 200 (or none within 10 s), and the first of them. */
+    static final AtomicLong livenessDown = new AtomicLong();
+    static final AtomicReference<String> firstDown = new AtomicReference<>();
     static final AtomicLong expiredSeen = new AtomicLong();
     static final AtomicLong replacedSeen = new AtomicLong();
     static final AtomicReference<String> lastBroadcastId = new AtomicReference<>();
@@ -162,6 +166,19 @@ public final class Soak {
         long churnEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(churnSeconds);
         List<Thread> workers = startChurn(churners, churnEnd, steadyCount);
         workers.add(Thread.ofVirtual().start(() -> {
+            // Liveness every second, as a kubelet would ask: a node that froze answers 503 or nothing.
+            while (churning && System.nanoTime() < churnEnd) {
+                HttpResponse<String> live = request(HttpRequest.newBuilder(management.resolve("/health/live")).GET(), null);
+                livenessSamples.incrementAndGet();
+                if (live == null || live.statusCode() != 200) {
+                    livenessDown.incrementAndGet();
+                    firstDown.compareAndSet(null, java.time.Instant.now() + " "
+                            + (live == null ? "no answer" : live.statusCode() + " " + live.body()));
+                }
+                sleep(1000);
+            }
+        }));
+        workers.add(Thread.ofVirtual().start(() -> {
             // Two broadcasts a second, on their own: the steady ones must have every one answered 202.
             while (churning && System.nanoTime() < churnEnd) {
                 broadcast(steadyCount);
@@ -209,7 +226,10 @@ public final class Soak {
                 cycles.get(), failedConnects.get(), byWay, broadcastsAccepted.get(), publishRefused.get(),
                 otherPublishes.get(), changesSent.get(), presenceQueries.get(), presenceFailures.get(), expiredSeen.get(),
                 replacedSeen.get());
-        System.out.printf("RESULT steadyMissingBroadcasts=%d steadyEnded=%d%n", missing, ended);
+        System.out.printf("RESULT steadyMissingBroadcasts=%d steadyEnded=%d livenessSamples=%d livenessDown=%d%n", missing, ended,
+                livenessSamples.get(), livenessDown.get());
+        check("liveness-never-down", livenessDown.get() == 0 && livenessSamples.get() > 0,
+                livenessDown.get() + " of " + livenessSamples.get() + " samples not UP" + (firstDown.get() == null ? "" : ", first: " + firstDown.get()));
         check("no-missing-broadcasts", missing == 0 && ended == 0, "missing " + missing + ", steady streams ended " + ended);
 
         // What the node holds: only the steady ones.

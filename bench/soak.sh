@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The churn soak (docs/BENCHMARKS.md, "Churn soak"): one node (with its broker, tokens on, default settings),
-# 2,000 steady subscribers that must receive every broadcast answered 202, and 300 churners that connect and
-# leave in every way a client can (close, reset, stop reading, replaced by a second connection, resume with
+# 5,000 steady subscribers (above the hub's parallel fan-out threshold of 2,048 users, where fan-outs and heartbeat
+# walks run on the pool; every change to the delivery path runs this before it lands) that must receive every
+# broadcast answered 202, whose liveness is asked every second, and 300 churners that connect and leave in every way a client can (close, reset, stop reading, replaced by a second connection, resume with
 # Last-Event-ID, topics in the URL, tokens that expire), with server-side subscription changes aimed at churning
 # users, a publisher on broadcasts, topics and users, and presence queries (bench/Soak.java). 20,000 events first
 # fill the node's bounded windows (replay, recent ids), and a minute of the churn makes what a node makes once (the
@@ -9,13 +10,13 @@
 # after a full GC, open files, threads and RSS are sampled before, during and after; after the churn and a
 # heartbeat interval the node must hold only the steady ones. Loopback only; bounded by MINUTES.
 #   bench/soak.sh MINUTES            e.g. bench/soak.sh 30
-# Environment (optional): STEADY (2000), CHURNERS (300), SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616).
+# Environment (optional): STEADY (5000), CHURNERS (300), SSE_CLUSTER_BASE_PORT (9080), SSE_BROKER_PORT (61616).
 # Writes target/bench/soak.log (the load's lines), target/bench/soak-samples.txt and target/bench/soak-summary.txt;
 # exits non-zero when a check fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 MINUTES="${1:?usage: bench/soak.sh MINUTES}"
-STEADY="${STEADY:-2000}"
+STEADY="${STEADY:-5000}"
 CHURNERS="${CHURNERS:-300}"
 BASE="${SSE_CLUSTER_BASE_PORT:-9080}"
 JAVA25="$(scripts/java-home.sh)" || { echo "needs a JDK 24+ (set SSE_JAVA_HOME)" >&2; exit 1; }
