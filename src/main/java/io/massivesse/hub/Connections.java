@@ -64,7 +64,11 @@ final class Connections {
         }
         // A refusal thrown here leaves the user's connections as they were.
         byUser.compute(userId, (user, current) -> {
-            if (current == null) {
+            // Connections that closed and are still on their way out do not count against the limit.
+            if (current != null) {
+                current = Arrays.stream(current).filter(open -> !open.isClosed()).toArray(Subscriber[]::new);
+            }
+            if (current == null || current.length == 0) {
                 return new Subscriber[] {subscriber};
             }
             if (current.length >= settings.maxConnectionsPerUser()) {

@@ -21,14 +21,15 @@ final class Departures {
     /** Closes applied per hold of the dispatch lock: enough to amortise it, few enough not to delay a fan-out. */
     static final int BATCH = 512;
 
-    /** One closed connection and why it closed. */
-    record Departure(Subscriber subscriber, CloseReason reason) {
+    /** One closed connection, why it closed, and when the close was recorded ({@link System#nanoTime()}). */
+    record Departure(Subscriber subscriber, CloseReason reason, long atNanos) {
     }
 
     private final ConcurrentLinkedQueue<Departure> pending = new ConcurrentLinkedQueue<>();
     private final Consumer<List<Departure>> apply;
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile boolean stopped;
 
     /** @param apply takes a batch out of the registry; runs on this object's thread only */
     Departures(Consumer<List<Departure>> apply) {
@@ -40,7 +41,12 @@ final class Departures {
 
     /** Records a close; never blocks. */
     void add(Subscriber subscriber, CloseReason reason) {
-        pending.add(new Departure(subscriber, reason));
+        if (stopped) {
+            // The hub has stopped: nothing is registered any more that matters.
+            LOG.fine(() -> "a close after the hub stopped: " + subscriber);
+            return;
+        }
+        pending.add(new Departure(subscriber, reason, System.nanoTime()));
         LockSupport.unpark(thread);
     }
 
@@ -50,9 +56,10 @@ final class Departures {
         LockSupport.unpark(thread);
     }
 
-    /** Whether this is the thread that applies departures. */
-    boolean isApplying() {
-        return Thread.currentThread() == thread;
+    /** How long the oldest close not yet applied has waited, in milliseconds; 0 when none waits. */
+    long oldestMillis() {
+        Departure oldest = pending.peek();
+        return oldest == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.atNanos());
     }
 
     private void run() {
@@ -63,9 +70,13 @@ final class Departures {
                 batch.add(next);
             }
             if (batch.isEmpty()) {
-                if (stopping) {
+                // Checked again after reading the flag: a drain's closes recorded just before stop() are applied.
+                if (stopping && pending.isEmpty()) {
+                    stopped = true;
                     return;
                 }
+                // Nothing interrupts this thread on purpose; a stray interrupt must not make park return at once.
+                Thread.interrupted();
                 // Woken by add(); the timeout only guards against a lost wake-up.
                 LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
                 continue;

@@ -3,10 +3,8 @@ package io.massivesse.hub;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,7 +45,7 @@ public class Hub implements EventHandler {
     /** {@link TopicIndex#activeTopics()} as of the last change, for metrics read without the lock. */
     private volatile int activeTopics;
     /** One event at a time, so every connection sees this node's events in the same order. */
-    private final ReentrantLock dispatch = new ReentrantLock();
+    private final DispatchLock dispatch = new DispatchLock();
     /** Its history and recent ids are guarded by {@link #dispatch}. */
     private final FanOut fanOut;
     /** Streams that end at a given time (their token's expiry), ended by one tick a second. */
@@ -104,10 +102,16 @@ public class Hub implements EventHandler {
      */
     public Subscriber subscribe(String userId, EventStream stream, String lastEventId, boolean latest, Topics topics,
                                 long endsAtMillis) {
-        connections.admit();
+        // Before admit(): a refused lock must not cost a capacity slot.
+        dispatch.lock();
+        try {
+            connections.admit();
+        } catch (RuntimeException refused) {
+            dispatch.unlock();
+            throw refused;
+        }
         Subscriber registered = null;
         Subscriber[] displaced = NO_SUBSCRIBERS;
-        lockDispatch();
         try {
             Subscriber subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
                     writers, departures::add, metrics, endsAtMillis);
@@ -115,7 +119,6 @@ public class Hub implements EventHandler {
             subscriber.prime(fanOut.firstFrames(subscriber, lastEventId, latest));
             displaced = connections.add(subscriber);
             registered = subscriber;
-            metrics.connectionOpened();
             // Visible now: a close from another thread (a replace elsewhere, a drain) is applied under this lock,
             // after this, and removes what is added here, so nothing is added after the connection has been forgotten.
             seam.reached(Seam.REGISTERED);
@@ -125,8 +128,10 @@ public class Hub implements EventHandler {
             }
             deadlines.add(subscriber);
             // Under the lock too: the watcher hears of the open before any close, or presence would count a user
-            // whose connection ended before it was announced.
+            // whose connection ended before it was announced. Only an announced connection's close is told.
             watcher.opened(subscriber);
+            subscriber.announced();
+            metrics.connectionOpened();
         } catch (RuntimeException | Error failed) {
             // The caller gets no stream. Before registration nothing holds the slot admit() took; after it, closing
             // the connection gives back the slot and everything it holds (its departure, once this lock is free).
@@ -158,7 +163,7 @@ public class Hub implements EventHandler {
     @Override
     public long deliver(Update update) {
         byte[] frame = SseFrames.event(update);
-        lockDispatch();
+        dispatch.lock();
         try {
             dispatchSinceNanos = System.nanoTime();
             return fanOut.deliver(update, frame);
@@ -174,7 +179,7 @@ public class Hub implements EventHandler {
      */
     @Override
     public void changeTopics(String userId, List<String> added, List<String> removed) {
-        lockDispatch();
+        dispatch.lock();
         try {
             for (Subscriber subscriber : connectionsOf(userId)) {
                 if (subscriber.isClosed()) {
@@ -199,7 +204,7 @@ public class Hub implements EventHandler {
      * published to it reaches (exact or through a prefix); for a prefix selector, those that asked for it.
      */
     public Set<String> listenersOf(String selector) {
-        lockDispatch();
+        dispatch.lock();
         try {
             return topics.users(selector);
         } finally {
@@ -269,14 +274,18 @@ public class Hub implements EventHandler {
      * topic change run in, the departure comes after them and removes what they added.
      */
     private void unregister(List<Departures.Departure> closed) {
-        lockDispatch();
+        dispatch.lock();
         try {
             for (Departures.Departure departure : closed) {
-                Subscriber subscriber = departure.subscriber();
-                connections.remove(subscriber);
-                deadlines.remove(subscriber);
-                if (!subscriber.topics().isEmpty()) {
-                    topics.remove(subscriber, subscriber.topics());
+                try {
+                    Subscriber subscriber = departure.subscriber();
+                    connections.remove(subscriber);
+                    deadlines.remove(subscriber);
+                    if (!subscriber.topics().isEmpty()) {
+                        topics.remove(subscriber, subscriber.topics());
+                    }
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.SEVERE, "removing a closed connection failed: " + departure.subscriber(), e);
                 }
             }
             activeTopics = topics.activeTopics();
@@ -284,27 +293,24 @@ public class Hub implements EventHandler {
             dispatch.unlock();
         }
         for (Departures.Departure departure : closed) {
+            // Each on its own: one failure must not keep the others' slots or their news from presence.
             int now = connections.release();
             try {
-                metrics.connectionClosed(departure.reason());
-                watcher.closed(departure.subscriber(), departure.reason());
-            } catch (RuntimeException e) {
+                if (departure.subscriber().isAnnounced()) {
+                    metrics.connectionClosed(departure.reason());
+                    watcher.closed(departure.subscriber(), departure.reason());
+                }
+                CONNECTIONS.logp(Level.INFO, SOURCE, "unregister", () -> "disconnect " + departure.subscriber() + " reason="
+                        + departure.reason() + " active=" + now);
+            } catch (RuntimeException | Error e) {
                 LOG.log(Level.WARNING, "telling of a closed connection failed: " + departure.subscriber(), e);
             }
-            CONNECTIONS.logp(Level.INFO, SOURCE, "unregister", () -> "disconnect " + departure.subscriber() + " reason="
-                    + departure.reason() + " active=" + now);
         }
     }
 
-    /**
-     * Takes the dispatch lock, refusing a thread of the fork-join pool that does not hold it already: the fan-outs
-     * run on that pool and wait for its threads while holding the lock, so such a thread would wait forever.
-     */
-    private void lockDispatch() {
-        if (ForkJoinTask.inForkJoinPool() && !dispatch.isHeldByCurrentThread()) {
-            throw new IllegalStateException("the dispatch lock may not be taken inside a fan-out (docs/DESIGN.md, \"Locks\")");
-        }
-        dispatch.lock();
+    /** How long the oldest close not yet applied has waited, 0 when none waits: a stuck departure fails liveness. */
+    public long departuresBehindMillis() {
+        return departures.oldestMillis();
     }
 
     /** The history, for metrics and for the other nodes. */

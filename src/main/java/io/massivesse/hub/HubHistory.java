@@ -1,6 +1,7 @@
 package io.massivesse.hub;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -9,6 +10,9 @@ import java.util.concurrent.locks.Lock;
  * from a running one before it reports ready).
  */
 public final class HubHistory implements HistorySource {
+
+    /** How long the second's expiry waits for the dispatch lock before it leaves it to the next second. */
+    private static final long EXPIRY_WAIT_MILLIS = 100;
 
     private final Lock dispatch;
     private final History history;
@@ -23,11 +27,16 @@ public final class HubHistory implements HistorySource {
 
     /**
      * Lets go of what outlived the time to live (a quiet node appends nothing that would) and takes the figures.
-     * Skipped while an event is being fanned out: the clock that calls it must not wait for a fan-out, and the
-     * next second tries again.
+     * Skipped when an event's fan-out holds the hub longer than a moment: the clock that calls it must not wait
+     * for a fan-out, and the next second tries again.
      */
     void expire(long now) {
-        if (!dispatch.tryLock()) {
+        try {
+            if (!dispatch.tryLock(EXPIRY_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
         try {

@@ -54,6 +54,8 @@ public final class Subscriber {
     /** The stream holds the rest of a frame its socket took only part of: the writer sends it before anything queued. */
     private boolean restPending;
     private CloseReason closeReason;
+    /** The hub's watcher heard of the open: only then is it told of the close. Set under the dispatch lock. */
+    private volatile boolean announced;
     private boolean streamClosed;
     private long fullSinceNanos;
     private long dropped;
@@ -108,8 +110,19 @@ public final class Subscriber {
      * @return false when the subscriber is closed and the frame was not taken
      */
     boolean offer(byte[] frame, boolean atOnce) {
+        try {
+            return take(frame, atOnce);
+        } catch (RuntimeException | Error e) {
+            // Whatever one connection does, the fan-out goes on to the next: this one ends.
+            LOG.log(Level.WARNING, this + ": offering a frame failed", e);
+            close(CloseReason.CLIENT_GONE);
+            return false;
+        }
+    }
+
+    private boolean take(byte[] frame, boolean atOnce) {
         EventStream.Sent sent = EventStream.Sent.NOT_TRIED;
-        Exception failed = null;
+        Throwable failed = null;
         synchronized (this) {
             if (closeReason != null) {
                 return false;
@@ -118,7 +131,7 @@ public final class Subscriber {
                 // A client that keeps up takes the frame here and now: no queue, no writer thread.
                 try {
                     sent = stream.writeNow(frame);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | Error e) {
                     // Unchecked too: a fan-out must go on to the next connection whatever one stream does.
                     failed = e;
                 }
@@ -147,17 +160,17 @@ public final class Subscriber {
         return true;
     }
 
-    /** Hands the queue to a writer thread; where none can be started the stream is ended instead. */
+    /**
+     * Hands the queue to a writer thread. Where none can be started (the executor refuses while the node stops, or
+     * no thread can be made) nothing would ever write this stream again: it is closed and ended here.
+     */
     private void startWriter() {
         try {
             writers.execute(this::writeQueued);
-        } catch (RuntimeException e) {
-            // Only while the node stops (the executor refuses): nothing would ever write this stream again.
-            LOG.log(Level.FINE, this + ": no writer", e);
-            synchronized (this) {
-                writing = false;
-            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, this + ": no writer thread", e);
             close(CloseReason.CLIENT_GONE);
+            endStream();
         }
     }
 
@@ -257,12 +270,20 @@ public final class Subscriber {
         if (startWriter) {
             try {
                 writers.execute(this::writeQueued);
-            } catch (RuntimeException e) {
-                // The executor refuses only while the node stops: end the stream here instead.
+            } catch (RuntimeException | Error e) {
+                // Only while the node stops or no thread can be made: end the stream here instead.
                 LOG.log(Level.FINE, this + ": no writer to end the stream", e);
                 endStream();
             }
         }
+    }
+
+    void announced() {
+        announced = true;
+    }
+
+    boolean isAnnounced() {
+        return announced;
     }
 
     public synchronized boolean isClosed() {

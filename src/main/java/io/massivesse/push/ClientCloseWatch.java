@@ -139,11 +139,21 @@ public class ClientCloseWatch {
                     look(open);
                 }
             } catch (IOException | RuntimeException | Error e) {
-                // This one thread notices every close on the node: it must outlive whatever one pass throws.
+                // This one thread notices every close on the node: it must outlive whatever one pass throws,
+                // and a failure that repeats must not become a busy loop.
                 if (selector != null) {
                     LOG.log(Level.WARNING, "watching for closed clients failed once", e);
+                    pause();
                 }
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(SELECT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

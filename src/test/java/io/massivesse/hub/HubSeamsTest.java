@@ -158,6 +158,7 @@ class HubSeamsTest {
     void aFailureAfterTheConnectionIsRegisteredEndsItAndGivesEverythingBack() {
         Hub hub = hub(1, 50, HubMetrics.NONE);
         AtomicBoolean fail = new AtomicBoolean(true);
+        List<Subscriber> closedHeard = new java.util.concurrent.CopyOnWriteArrayList<>();
         hub.watch(new ConnectionWatcher() {
             @Override
             public void opened(Subscriber subscriber) {
@@ -168,6 +169,7 @@ class HubSeamsTest {
 
             @Override
             public void closed(Subscriber subscriber, CloseReason reason) {
+                closedHeard.add(subscriber);
             }
         });
         RecordingStream stream = new RecordingStream();
@@ -180,6 +182,8 @@ class HubSeamsTest {
             assertThat(hub.streamsWithDeadline()).isZero();
             assertThat(hub.activeConnections()).isZero();
         });
+        // Presence never heard of the open, so it hears of no close (it would count down another connection).
+        assertThat(closedHeard).isEmpty();
         // Nothing was sent on the stream: the caller answers with the error.
         assertThat(stream.opened).isFalse();
         assertThat(hub.subscribe("dave", new RecordingStream(), null, Topics.NONE).isClosed()).isFalse();

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -328,6 +330,115 @@ class HubTest {
         }
         await().atMost(5, TimeUnit.SECONDS).until(() -> hub.activeConnections() == 2 && breaking.closed);
         assertThat(hub.connectionsOf("breaking")).isEmpty();
+    }
+
+    @Test
+    void anErrorFromAStreamsWriteEndsOnlyThatStream() {
+        Hub hub = hub();
+        RecordingStream healthy = new RecordingStream().writingAtOnce();
+        hub.subscribe("healthy", healthy, null, Topics.NONE);
+        Subscriber broken = hub.subscribe("broken", new EventStream() {
+            @Override
+            public void open() {
+            }
+
+            @Override
+            public Sent writeNow(byte[] frame) {
+                throw new StackOverflowError("a stream's write overflowed");
+            }
+
+            @Override
+            public void write(List<byte[]> frames) {
+            }
+
+            @Override
+            public void close() {
+            }
+        }, null, Topics.NONE);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> healthy.framesWritten() == 1 && broken.queued() == 0);
+
+        assertThat(hub.deliver(new Update("1", null, "all", null, System.currentTimeMillis()))).isEqualTo(1);
+
+        assertThat(healthy.events()).contains("id: 1\ndata: all\n\n");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> broken.isClosed() && hub.activeConnections() == 1);
+    }
+
+    @Test
+    void aClosedConnectionOnItsWayOutDoesNotCountAgainstTheUsersLimitAndLivenessSeesTheWait() throws Exception {
+        Hub hub = hub(100, 30, 100, 2, DuplicatePolicy.ALLOW);
+        // The departures' thread is held by the watcher while it hears of the first close.
+        CountDownLatch hearing = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        hub.watch(new ConnectionWatcher() {
+            @Override
+            public void opened(Subscriber subscriber) {
+            }
+
+            @Override
+            public void closed(Subscriber subscriber, CloseReason reason) {
+                if (subscriber.userId().equals("first")) {
+                    hearing.countDown();
+                    try {
+                        letGo.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        Subscriber first = hub.subscribe("first", new RecordingStream(), null, Topics.NONE);
+        Subscriber one = hub.subscribe("erin", new RecordingStream(), null, Topics.NONE);
+        hub.subscribe("erin", new RecordingStream(), null, Topics.NONE);
+        try {
+            first.close(CloseReason.CLIENT_GONE);
+            assertThat(hearing.await(5, TimeUnit.SECONDS)).isTrue();
+            one.close(CloseReason.CLIENT_GONE);
+            // Erin's closed connection has not left the hub yet, and she reconnects.
+            assertThat(hub.subscribe("erin", new RecordingStream(), null, Topics.NONE).isClosed()).isFalse();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> hub.departuresBehindMillis() >= 200);
+        } finally {
+            letGo.countDown();
+        }
+        await().atMost(5, TimeUnit.SECONDS).until(() -> hub.activeConnections() == 2 && hub.departuresBehindMillis() == 0);
+    }
+
+    @Test
+    void oneFailureWhileClosingConnectionsKeepsNoneOfThemInTheHub() {
+        Hub hub = hub();
+        List<Subscriber> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        hub.watch(new ConnectionWatcher() {
+            @Override
+            public void opened(Subscriber subscriber) {
+            }
+
+            @Override
+            public void closed(Subscriber subscriber, CloseReason reason) {
+                heard.add(subscriber);
+                if (heard.size() == 1) {
+                    throw new NoClassDefFoundError("presence could not load a class");
+                }
+            }
+        });
+        List<Subscriber> subscribers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            subscribers.add(hub.subscribe("g" + i, new RecordingStream(), null, Topics.NONE));
+        }
+        subscribers.forEach(s -> s.close(CloseReason.CLIENT_GONE));
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> hub.activeConnections() == 0 && heard.size() == 5);
+        assertThat(heard).containsExactlyInAnyOrderElementsOf(subscribers);
+    }
+
+    @Test
+    void aThreadOfTheFanOutsPoolIsRefusedTheHubAndCostsNoCapacity() {
+        Hub hub = hub(100, 30, 1, 3, DuplicatePolicy.REPLACE);
+        CompletableFuture<Subscriber> fromThePool = CompletableFuture.supplyAsync(
+                () -> hub.subscribe("pooled", new RecordingStream(), null, Topics.NONE), ForkJoinPool.commonPool());
+
+        assertThatThrownBy(() -> fromThePool.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(hub.activeConnections()).isZero();
+        // The node's one slot is still free.
+        assertThat(hub.subscribe("direct", new RecordingStream(), null, Topics.NONE).isClosed()).isFalse();
     }
 
     @Test
