@@ -79,7 +79,8 @@ class HubUnderChurnTest {
     void failingStreamsAmongThousandsNeverFreezeTheHubAndEveryOtherStreamGetsEveryEvent() throws Exception {
         hub = new Hub(new HubSettings("node-t", 1_000, 30, 1, 2000, 100_000, 3, DuplicatePolicy.REPLACE,
                 new HistorySettings(50, 50, 300, 1 << 20), 4, 0), writers, metrics);
-        long expiresAt = System.currentTimeMillis() + 1_500;
+        // Late enough that every stream is open before the first expires, even on a slow machine.
+        long expiresAt = System.currentTimeMillis() + 8_000;
         List<Connection> first = new ArrayList<>();
         for (int user = 0; user < USERS; user++) {
             Kind kind = Kind.of(user);
