@@ -78,6 +78,14 @@ public final class SseFrames {
         return control("server-shutdown", json("node", node), retryMillis);
     }
 
+    /**
+     * Only a reconnect delay: no event is dispatched (no data), the client's next reconnect waits this long. The last
+     * frame of a stream that overflowed, so its client resumes, with the others that overflowed with it, spread out.
+     */
+    public static byte[] retry(int millis) {
+        return ("retry: " + millis + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     static byte[] control(String event, String jsonData, Integer retryMillis) {
         StringBuilder frame = new StringBuilder(64 + jsonData.length());
         if (retryMillis != null) {

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -184,7 +185,9 @@ final class History {
     /**
      * The events after {@code lastEventId} of the streams a connection of {@code userId} listening to
      * {@code selectors} sees (the broadcasts, its own, its topics'), in publish order, and the streams that dropped
-     * some of them.
+     * some of them. At most the settings' replay bound, the newest: a stream whose older events that leaves out is
+     * named as one that lost events. The cost under the dispatch lock is a step per stream the connection sees and
+     * a merge of at most the bound's events from the streams' new ends, not a sort of everything they keep.
      */
     Resume after(String lastEventId, String userId, Topics selectors, long now) {
         expire(now);
@@ -203,22 +206,59 @@ final class History {
             seen.add(own);
         }
         seen.addAll(topicStreams(selectors, Integer.MAX_VALUE));
-        List<String> lost = new ArrayList<>();
-        List<HistoryEntry> missed = new ArrayList<>();
+        Set<String> lost = new LinkedHashSet<>();
+        // Each stream's next event (newest first) after the id: the newest of them all is taken next.
+        PriorityQueue<Newest> next = new PriorityQueue<>(Math.max(1, seen.size()),
+                Comparator.comparingLong((Newest newest) -> newest.entry.seq).reversed());
         for (HistoryStream stream : seen) {
             if (stream.lostAt > from.seq) {
                 lost.add(stream.name);
             }
-            for (Iterator<HistoryEntry> newest = stream.kept.descendingIterator(); newest.hasNext(); ) {
-                HistoryEntry entry = newest.next();
-                if (entry.seq <= from.seq) {
-                    break;
-                }
-                missed.add(entry);
+            Newest newest = new Newest(stream, stream.kept.descendingIterator());
+            if (newest.advance(from.seq)) {
+                next.add(newest);
             }
         }
-        missed.sort(Comparator.comparingLong(entry -> entry.seq));
-        return new Resume(lost.isEmpty() ? ResumeOutcome.COMPLETE : ResumeOutcome.PARTIAL, frames(missed), lost);
+        List<HistoryEntry> missed = new ArrayList<>();
+        long replayBytes = 0;
+        while (!next.isEmpty()) {
+            Newest newest = next.poll();
+            int length = newest.entry.frame.length;
+            if (missed.size() >= settings.replayEvents() || replayBytes + length > settings.replayBytes()) {
+                // Past the bound: this stream and every one with an event still to give lose the older ones.
+                lost.add(newest.stream.name);
+                next.forEach(left -> lost.add(left.stream.name));
+                break;
+            }
+            missed.add(newest.entry);
+            replayBytes += length;
+            if (newest.advance(from.seq)) {
+                next.add(newest);
+            }
+        }
+        Collections.reverse(missed);
+        return new Resume(lost.isEmpty() ? ResumeOutcome.COMPLETE : ResumeOutcome.PARTIAL, frames(missed), List.copyOf(lost));
+    }
+
+    /** One stream's kept events from its new end, down to a resume's id. */
+    private static final class Newest {
+        final HistoryStream stream;
+        final Iterator<HistoryEntry> older;
+        HistoryEntry entry;
+
+        Newest(HistoryStream stream, Iterator<HistoryEntry> older) {
+            this.stream = stream;
+            this.older = older;
+        }
+
+        /** Moves to the next older event after {@code fromSeq}; false when there is none. */
+        boolean advance(long fromSeq) {
+            if (!older.hasNext()) {
+                return false;
+            }
+            entry = older.next();
+            return entry.seq > fromSeq;
+        }
     }
 
     /** The newest kept event of each topic the selectors name (of each topic below a prefix, at most 1,000), in publish order. */

@@ -3,6 +3,7 @@ package io.massivesse.hub;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -34,6 +35,8 @@ public class Hub implements EventHandler {
     /** Below this many users (or subscribers of a topic) a walk runs on the calling thread; above, over all cores. */
     private static final long PARALLEL_THRESHOLD = 2048;
     private static final Subscriber[] NO_SUBSCRIBERS = {};
+    /** An overflowed stream's reconnect delay is one of this many steps across the spread, encoded once each. */
+    private static final int RETRY_STEPS = 32;
 
     private final HubSettings settings;
     private final Executor writers;
@@ -54,6 +57,8 @@ public class Hub implements EventHandler {
     private final HubHistory history;
     /** Closed connections on their way out of the registry, applied by one thread of their own. */
     private final Departures departures;
+    /** The last frames of overflowed streams: delays over {@code [retry, retry + the shutdown spread]}. */
+    private final byte[][] overflowRetries = new byte[RETRY_STEPS][];
     /** When the event being fanned out now started, or 0 when none is: a stuck dispatch fails liveness. */
     private volatile long dispatchSinceNanos;
     private volatile ConnectionWatcher watcher = ConnectionWatcher.NONE;
@@ -72,6 +77,10 @@ public class Hub implements EventHandler {
         this.history = new HubHistory(dispatch, fanOut.history());
         this.clock = new StreamClock(settings, connections, deadlines, () -> history.expire(System.currentTimeMillis()));
         this.departures = new Departures(this::unregister);
+        for (int i = 0; i < RETRY_STEPS; i++) {
+            overflowRetries[i] = SseFrames.retry(settings.retryMillis()
+                    + (int) ((long) settings.shutdownSpreadMillis() * i / (RETRY_STEPS - 1)));
+        }
     }
 
     public HubSettings settings() {
@@ -114,7 +123,8 @@ public class Hub implements EventHandler {
         Subscriber[] displaced = NO_SUBSCRIBERS;
         try {
             Subscriber subscriber = new Subscriber(userId, topics, serials.incrementAndGet(), stream, settings.bufferSize(),
-                    writers, departures::add, metrics, endsAtMillis);
+                    writers, departures::add, () -> overflowRetries[ThreadLocalRandom.current().nextInt(RETRY_STEPS)], metrics,
+                    endsAtMillis);
             // Queued before the subscriber becomes visible to deliver(): connected, replay, then live events.
             subscriber.prime(fanOut.firstFrames(subscriber, lastEventId, latest));
             displaced = connections.add(subscriber);

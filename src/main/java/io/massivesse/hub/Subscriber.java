@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,7 +17,9 @@ import io.massivesse.event.Topics;
  * One open SSE connection: a bounded queue of encoded frames, written in order by a writer
  * thread started only while there is something to write. A frame offered while nothing is queued
  * goes to the stream at once where it can be written without blocking. Offering never blocks, so a
- * broadcast never waits on this client; a full queue drops its oldest frame.
+ * broadcast never waits on this client. An event that finds the queue full ends the stream after what is queued:
+ * dropping frames would leave a hole that no later resume could fill, while a client whose stream ended resumes
+ * after the last event it read, from the history (exact, or told by a reset which streams lost events).
  *
  * <p>Offers run inside fan-outs, on the pool's threads, while the hub holds its dispatch lock: nothing here calls
  * back into the hub or waits for a lock but this object's own monitor, which no one holds while waiting. A close is
@@ -37,6 +40,8 @@ public final class Subscriber {
     private final Executor writers;
     /** Records the close for the hub; never blocks. */
     private final BiConsumer<Subscriber, CloseReason> onClosed;
+    /** The last frame of a stream that overflowed: a reconnect delay, spread so its clients do not return at once. */
+    private final Supplier<byte[]> overflowGoodbye;
     private final HubMetrics metrics;
     private final long openedAt = System.currentTimeMillis();
     /** Changed by the hub under its dispatch lock (server-side subscription changes); read anywhere. */
@@ -45,7 +50,7 @@ public final class Subscriber {
     private final long endsAtMillis;
 
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
-    /** The queue bound: the capacity, raised while a replay is being written so replayed events are never dropped. */
+    /** The queue bound: the capacity, raised while a replay is being written so a long replay never overflows it. */
     private int limit;
     /** Until the stream is open, frames only queue: nothing may be written before the first frame. */
     private boolean started;
@@ -54,6 +59,10 @@ public final class Subscriber {
     /** The stream holds the rest of a frame its socket took only part of: the writer sends it before anything queued. */
     private boolean restPending;
     private CloseReason closeReason;
+    /** Closed with what is queued still to be written: a later last frame (a goodbye) joins it. */
+    private boolean flushing;
+    /** The writer has seen the end: nothing queued from now on is written. */
+    private boolean ending;
     /** The hub's watcher heard of the open: only then is it told of the close. Set under the dispatch lock. */
     private volatile boolean announced;
     private boolean streamClosed;
@@ -63,7 +72,8 @@ public final class Subscriber {
     private long lastTakenNanos = System.nanoTime();
 
     Subscriber(String userId, Topics topics, long serial, EventStream stream, int capacity, Executor writers,
-               BiConsumer<Subscriber, CloseReason> onClosed, HubMetrics metrics, long endsAtMillis) {
+               BiConsumer<Subscriber, CloseReason> onClosed, Supplier<byte[]> overflowGoodbye, HubMetrics metrics,
+               long endsAtMillis) {
         this.userId = userId;
         this.topics = topics;
         this.serial = serial;
@@ -71,6 +81,7 @@ public final class Subscriber {
         this.capacity = capacity;
         this.writers = writers;
         this.onClosed = onClosed;
+        this.overflowGoodbye = overflowGoodbye;
         this.metrics = metrics;
         this.limit = capacity;
         this.endsAtMillis = endsAtMillis;
@@ -123,6 +134,7 @@ public final class Subscriber {
     private boolean take(byte[] frame, boolean atOnce) {
         EventStream.Sent sent = EventStream.Sent.NOT_TRIED;
         Throwable failed = null;
+        boolean overflowed = false;
         synchronized (this) {
             if (closeReason != null) {
                 return false;
@@ -144,16 +156,28 @@ public final class Subscriber {
                 restPending = true;
                 writing = true;
             } else if (failed == null) {
-                enqueue(frame);
-                if (writing || !started) {
-                    return true;
+                if (queue.size() >= limit) {
+                    if (frame == SseFrames.PING) {
+                        // A heartbeat left out costs the client nothing.
+                        return true;
+                    }
+                    overflowed = true;
+                } else {
+                    enqueue(frame);
+                    if (writing || !started) {
+                        return true;
+                    }
+                    writing = true;
                 }
-                writing = true;
             }
         }
         if (failed != null) {
             LOG.log(Level.FINE, this + ": write failed", failed);
             close(CloseReason.CLIENT_GONE);
+            return false;
+        }
+        if (overflowed) {
+            overflow();
             return false;
         }
         startWriter();
@@ -174,19 +198,28 @@ public final class Subscriber {
         }
     }
 
-    /** Under the lock: adds the frame, dropping the oldest when the queue is full. */
+    /** Under the lock: adds the frame to a queue with room for it. */
     private void enqueue(byte[] frame) {
-        if (queue.size() >= limit) {
-            byte[] oldest = queue.pollFirst();
-            // Only events count as dropped; a lost heartbeat costs the client nothing.
-            if (oldest != SseFrames.PING) {
-                dropped++;
-                metrics.eventDropped();
-            }
-        }
         queue.addLast(frame);
         if (queue.size() >= limit && fullSinceNanos == 0) {
             fullSinceNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * An event found the queue full: this stream takes no more events, writes what it has queued (the events just
+     * before this one, with their ids) and a reconnect delay, and ends. The client reconnects with the id of the
+     * last of them, and its resume replays this event and the rest from the history, or names the streams whose
+     * events the history no longer has. Overflows come in bursts (a node that falls behind fills many queues at
+     * once): the delays are spread so those clients do not all resume in the same moment. A client that does not
+     * even read what is queued is given up by the write timeout.
+     */
+    private void overflow() {
+        if (close(CloseReason.SLOW_CONSUMER, true, overflowGoodbye.get())) {
+            synchronized (this) {
+                dropped++;
+            }
+            metrics.eventDropped();
         }
     }
 
@@ -207,7 +240,7 @@ public final class Subscriber {
 
     /**
      * Queues the first frames (connected, then any replay) before the subscriber starts; they do not
-     * count against the capacity, so a long replay is never cut by the drop-oldest rule.
+     * count against the capacity, so a long replay never overflows the queue.
      */
     synchronized void prime(List<byte[]> frames) {
         queue.addAll(frames);
@@ -232,15 +265,9 @@ public final class Subscriber {
         startWriter();
     }
 
-    /** Queues a last frame, then ends the stream once it is written. */
+    /** Queues a last frame, then ends the stream once it and what was queued before it are written. */
     public void closeAfter(byte[] lastFrame, CloseReason reason) {
-        synchronized (this) {
-            if (closeReason != null) {
-                return;
-            }
-            queue.addLast(lastFrame);
-        }
-        close(reason, true);
+        close(reason, true, lastFrame);
     }
 
     /**
@@ -248,18 +275,30 @@ public final class Subscriber {
      * connection leaves the hub shortly after, on the hub's own thread.
      */
     public void close(CloseReason reason) {
-        close(reason, false);
+        close(reason, false, null);
     }
 
-    private void close(CloseReason reason, boolean flushQueued) {
+    /**
+     * Returns whether this call closed it (false: it was closed already). A stream already ending after what it
+     * has queued still takes a last frame, so a client whose stream overflowed still hears that it was replaced,
+     * that its token expired or that the node shuts down; and what it has queued is never discarded by a later close.
+     */
+    private boolean close(CloseReason reason, boolean flushQueued, byte[] lastFrame) {
         boolean startWriter;
         synchronized (this) {
             if (closeReason != null) {
-                return;
+                if (lastFrame != null && flushing && !ending) {
+                    queue.addLast(lastFrame);
+                }
+                return false;
             }
             closeReason = reason;
+            flushing = flushQueued;
             if (!flushQueued) {
                 queue.clear();
+            }
+            if (lastFrame != null) {
+                queue.addLast(lastFrame);
             }
             // An idle subscriber has no writer to end the stream: start one. A busy one ends it itself,
             // and one not started yet is ended by start().
@@ -276,6 +315,7 @@ public final class Subscriber {
                 endStream();
             }
         }
+        return true;
     }
 
     void announced() {
@@ -328,6 +368,7 @@ public final class Subscriber {
                 boolean rest = restPending;
                 restPending = false;
                 endStream = batch.isEmpty() && !rest && closeReason != null;
+                ending |= endStream;
                 if (batch.isEmpty() && !rest && !endStream) {
                     writing = false;
                     return;
@@ -343,6 +384,7 @@ public final class Subscriber {
                 LOG.log(Level.FINE, this + ": write failed", e);
                 close(CloseReason.CLIENT_GONE);
                 synchronized (this) {
+                    ending = true;
                     queue.clear();
                 }
                 endStream();

@@ -82,6 +82,14 @@ public class HubProducer {
     long historyMaxBytes;
 
     @Inject
+    @ConfigProperty(name = "sse.replay.max.events")
+    int replayMaxEvents;
+
+    @Inject
+    @ConfigProperty(name = "sse.replay.max.bytes")
+    long replayMaxBytes;
+
+    @Inject
     @ConfigProperty(name = "sse.max.topics.per.connection")
     int maxTopicsPerConnection;
 
@@ -99,7 +107,8 @@ public class HubProducer {
         }
         HubSettings settings = new HubSettings(nodeId, bufferSize, slowConsumerSeconds, heartbeatSeconds, retryMillis,
                 maxConnections, maxConnectionsPerUser, DuplicatePolicy.parse(duplicatePolicy),
-                new HistorySettings(historySize, historyUserSize, historyTtlSeconds, historyMaxBytes),
+                new HistorySettings(historySize, historyUserSize, historyTtlSeconds, historyMaxBytes, replayMaxEvents,
+                        replayMaxBytes),
                 maxTopicsPerConnection, shutdownSpreadMillis);
         LOG.info("SSE hub started: " + settings);
         return new Hub(settings, metrics);

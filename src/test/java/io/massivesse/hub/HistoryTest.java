@@ -68,6 +68,45 @@ class HistoryTest {
     }
 
     @Test
+    void aResumeReplaysAtMostItsBoundTheNewestEventsAndNamesTheStreamsWhoseOlderOnesItLeftOut() {
+        History history = new History(new HistorySettings(100, 100, 300, 1 << 20, 4, Long.MAX_VALUE), metrics);
+        append(history, "b0", null, T0);
+        append(history, "a1", "#a/1", T0);
+        append(history, "c2", "#c/1", T0);
+        append(history, "a3", "#a/2", T0);
+        append(history, "b4", null, T0);
+        append(history, "a5", "#a/1", T0);
+        append(history, "a6", "#a/2", T0);
+        append(history, "b7", null, T0);
+
+        Resume resume = history.after("b0", "u", topics("a/*", "c/1"), T0 + 1);
+
+        // Seven events missed, four replayed: the newest, so live events follow them without a gap.
+        assertThat(text(resume.frames())).containsExactly("b4", "a5", "a6", "b7");
+        assertThat(resume.outcome()).isEqualTo(ResumeOutcome.PARTIAL);
+        assertThat(resume.lost()).containsExactlyInAnyOrder("topic:a/1", "topic:a/2", "topic:c/1");
+        // Within the bound, nothing is named.
+        Resume within = history.after("a3", "u", topics("a/*"), T0 + 1);
+        assertThat(text(within.frames())).containsExactly("b4", "a5", "a6", "b7");
+        assertThat(within.outcome()).isEqualTo(ResumeOutcome.COMPLETE);
+    }
+
+    @Test
+    void aResumeReplaysAtMostItsBoundInBytes() {
+        History history = new History(new HistorySettings(100, 100, 300, 1 << 20, 1000, 5), metrics);
+        append(history, "b0", null, T0);
+        append(history, "n1", "#news", T0);
+        append(history, "b2", null, T0);
+        append(history, "n3", "#news", T0);
+
+        Resume resume = history.after("b0", "u", topics("news"), T0 + 1);
+
+        // Frames of two bytes: the newest two fit in five, the third would not, and its stream is named.
+        assertThat(text(resume.frames())).containsExactly("b2", "n3");
+        assertThat(resume.lost()).containsExactly("topic:news");
+    }
+
+    @Test
     void aBusyStreamDoesNotPushAQuietStreamOut() {
         History history = history(10, 5, 300, 1 << 24);
         append(history, "q1", "#quiet", T0);

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -222,7 +223,7 @@ class HubTest {
     }
 
     @Test
-    void fullQueueDropsOldestFrames() {
+    void anEventThatFindsTheQueueFullEndsTheStreamAndItsResumeReplaysEveryEventItMissed() {
         Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stream = new RecordingStream();
         Subscriber subscriber = hub.subscribe("slow", stream, null, Topics.NONE);
@@ -231,32 +232,66 @@ class HubTest {
         for (int i = 0; i < 50; i++) {
             hub.deliver(broadcast(String.valueOf(i), "e" + i));
         }
-        assertThat(subscriber.dropped()).isGreaterThan(0);
-        assertThat(subscriber.queued()).isLessThanOrEqualTo(5);
+        assertThat(subscriber.isClosed()).isTrue();
+        assertThat(subscriber.dropped()).isPositive();
         stream.resume();
-        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().stream().anyMatch(f -> f.contains("data: e49")));
-        // What arrives is in order and ends with the newest events.
-        List<String> ids = stream.events().stream().filter(f -> f.startsWith("id: ")).map(f -> f.substring(4, f.indexOf('\n'))).toList();
-        assertThat(ids.stream().map(Integer::parseInt).toList()).isSorted().contains(45, 46, 47, 48, 49);
-        assertThat(ids.size() + subscriber.dropped()).isEqualTo(50);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.closed);
+        // What arrived is the first events, none missing in between; the stream then ended.
+        List<Integer> got = ids(stream);
+        assertThat(got).isNotEmpty().containsExactlyElementsOf(IntStream.range(0, got.size()).boxed().toList());
+        await().atMost(5, TimeUnit.SECONDS).until(() -> metrics.closed.getOrDefault(CloseReason.SLOW_CONSUMER, 0L) == 1);
+
+        // The client resumes after the last event it read: the rest, once each, in order.
+        RecordingStream resumed = new RecordingStream();
+        hub.subscribe("slow", resumed, String.valueOf(got.get(got.size() - 1)), Topics.NONE);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> ids(resumed).contains(49));
+        assertThat(ids(resumed)).containsExactlyElementsOf(IntStream.range(got.size(), 50).boxed().toList());
+        assertThat(resumed.events()).noneMatch(frame -> frame.contains("event: reset"));
+    }
+
+    /** The numeric ids of the events a stream got, in order. */
+    private static List<Integer> ids(RecordingStream stream) {
+        return stream.events().stream().filter(f -> f.startsWith("id: "))
+                .map(f -> Integer.parseInt(f.substring(4, f.indexOf('\n')))).toList();
+    }
+
+    @Test
+    void aResumeBeyondTheReplayBoundGetsTheNewestEventsAfterAResetNamingTheStreamsThatLostSome() {
+        hub = new Hub(new HubSettings("node-t", 100, 30, 1, 2000, 100, 3, DuplicatePolicy.REPLACE,
+                new HistorySettings(50, 50, 300, 1 << 20, 3, Long.MAX_VALUE), 3, 0), writers, metrics);
+        for (int i = 0; i < 6; i++) {
+            hub.deliver(broadcast(String.valueOf(i), "e" + i));
+        }
+        RecordingStream stream = new RecordingStream();
+        hub.subscribe("late", stream, "0", Topics.NONE);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> stream.events().size() == 5);
+        assertThat(stream.events().get(1)).startsWith("event: reset\n").contains("\"broadcast\"");
+        assertThat(ids(stream)).containsExactly(3, 4, 5);
+        hub.deliver(broadcast("6", "e6"));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> ids(stream).contains(6));
+        assertThat(ids(stream)).containsExactly(3, 4, 5, 6);
     }
 
     @Test
     void consumerFullForTooLongIsClosed() {
         Hub hub = hub(3, 1, 100, 3, DuplicatePolicy.REPLACE);
         RecordingStream stalled = new RecordingStream();
-        RecordingStream healthy = new RecordingStream();
+        RecordingStream healthy = new RecordingStream().writingAtOnce();
         Subscriber slow = hub.subscribe("stalled", stalled, null, Topics.NONE);
         Subscriber fine = hub.subscribe("healthy", healthy, null, Topics.NONE);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !stalled.frames.isEmpty() && healthy.framesWritten() == 1);
         stalled.stall();
-        for (int i = 0; i < 10; i++) {
-            hub.deliver(broadcast(String.valueOf(i), "e" + i));
+        // Its writer holds one, its queue of three takes the others (and a heartbeat fills it): full, never
+        // drained, never overflowed, so the clock's slow-consumer rule is what ends it.
+        for (int i = 0; i < 3; i++) {
+            hub.deliver(new Update(String.valueOf(i), null, "e" + i, null, System.currentTimeMillis()));
         }
         await().atMost(10, TimeUnit.SECONDS).until(slow::isClosed);
-        assertThat(hub.connectionsOf("stalled")).isEmpty();
-        assertThat(hub.activeConnections()).isEqualTo(1);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> hub.connectionsOf("stalled").isEmpty() && hub.activeConnections() == 1);
         assertThat(fine.isClosed()).isFalse();
-        assertThat(healthy.events()).last().asString().contains("data: e9");
+        assertThat(healthy.events()).last().asString().contains("data: e2");
+        assertThat(metrics.closed).containsEntry(CloseReason.SLOW_CONSUMER, 1L);
+        assertThat(metrics.dropped.get()).as("no overflow").isZero();
         stalled.resume();
         await().atMost(5, TimeUnit.SECONDS).until(() -> stalled.closed);
     }
@@ -596,26 +631,32 @@ class HubTest {
     @Test
     void metricsHearOfConnectionsFanOutsDropsAndReplays() {
         Hub hub = hub(5, 30, 100, 3, DuplicatePolicy.REPLACE);
-        RecordingStream healthy = new RecordingStream();
+        // The reading client takes each event at once; the stalled one's queue of 5 overflows.
+        RecordingStream healthy = new RecordingStream().writingAtOnce();
         RecordingStream slow = new RecordingStream();
-        Subscriber reading = hub.subscribe("m-healthy", healthy, null, Topics.NONE);
+        hub.subscribe("m-healthy", healthy, null, Topics.NONE);
         Subscriber stalled = hub.subscribe("m-slow", slow, null, Topics.NONE);
-        await().atMost(5, TimeUnit.SECONDS).until(() -> !slow.frames.isEmpty());
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !slow.frames.isEmpty() && healthy.framesWritten() == 1);
         slow.stall();
         for (int i = 0; i < 30; i++) {
-            hub.deliver(broadcast(String.valueOf(i), "e" + i));
+            hub.deliver(new Update(String.valueOf(i), null, "e" + i, null, System.currentTimeMillis()));
         }
         hub.deliver(new Update("to-nobody", null, "x", "m-absent", 0));
         assertThat(metrics.opened.get()).isEqualTo(2);
         assertThat(metrics.fannedOut.get()).isEqualTo(31);
-        assertThat(metrics.delivered.get()).isEqualTo(60);
-        // Each drop reported once (a reading client with a queue of 5 may lose some to this burst too).
-        assertThat(stalled.dropped()).isPositive();
-        assertThat(metrics.dropped.get()).isEqualTo(stalled.dropped() + reading.dropped());
+        // The one event that found its queue full; those after it are not offered to a stream that is ending.
+        assertThat(stalled.dropped()).isEqualTo(1);
+        assertThat(metrics.dropped.get()).isEqualTo(1);
         slow.resume();
+        // Every event to the reader; to the stalled one what its writer and queue held, all of which it then got.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> slow.closed);
+        assertThat(ids(slow)).hasSizeBetween(5, 29);
+        assertThat(metrics.delivered.get()).isEqualTo(30L + ids(slow).size());
+        assertThat(slow.events()).last().asString().startsWith("retry: ");
 
         hub.subscribe("m-healthy", new RecordingStream(), "25", Topics.NONE);
         assertThat(metrics.replayed.get()).isEqualTo(4); // broadcasts 26-29; the event for m-absent is not hers
-        await().atMost(5, TimeUnit.SECONDS).until(() -> metrics.closed.getOrDefault(CloseReason.REPLACED, 0L) == 1);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> metrics.closed.getOrDefault(CloseReason.REPLACED, 0L) == 1
+                && metrics.closed.getOrDefault(CloseReason.SLOW_CONSUMER, 0L) == 1);
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.massivesse.event.SseFrames;
 import io.massivesse.event.Topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +19,8 @@ class SubscriberTest {
     private static final byte[] EVENT = "data: e1\n\n".getBytes(StandardCharsets.UTF_8);
 
     private static Subscriber subscriber(RecordingStream stream, Executor writers) {
-        return new Subscriber("u", Topics.NONE, 1, stream, 10, writers, (s, reason) -> { }, HubMetrics.NONE, 0);
+        return new Subscriber("u", Topics.NONE, 1, stream, 10, writers, (s, reason) -> { }, () -> SseFrames.retry(3000),
+                HubMetrics.NONE, 0);
     }
 
     @Test
@@ -132,11 +134,48 @@ class SubscriberTest {
     }
 
     @Test
+    void anEventThatFindsTheQueueFullEndsTheStreamAfterWhatIsQueuedAndASpreadReconnectDelay() {
+        RecordingStream stream = new RecordingStream();
+        List<Runnable> notRun = new ArrayList<>();
+        Subscriber subscriber = new Subscriber("u", Topics.NONE, 1, stream, 2, notRun::add, (s, reason) -> { },
+                () -> SseFrames.retry(4321), HubMetrics.NONE, 0);
+        subscriber.start();
+        assertThat(subscriber.offer(frame("e1"), false)).isTrue();
+        assertThat(subscriber.offer(frame("e2"), false)).isTrue();
+
+        assertThat(subscriber.offer(frame("e3"), false)).as("taken").isFalse();
+        assertThat(subscriber.isClosed()).isTrue();
+        assertThat(subscriber.offer(frame("e4"), false)).isFalse();
+        // A goodbye after the overflow (the user connected elsewhere) still reaches the client, last.
+        subscriber.closeAfter(frame("replaced"), CloseReason.REPLACED);
+        notRun.forEach(Runnable::run);
+
+        assertThat(stream.frames).containsExactly("e1", "e2", "retry: 4321\n\n", "replaced");
+        assertThat(stream.closed).isTrue();
+        assertThat(subscriber.dropped()).isEqualTo(1);
+    }
+
+    @Test
+    void aCloseAfterAnOverflowKeepsWhatIsQueued() {
+        RecordingStream stream = new RecordingStream();
+        List<Runnable> notRun = new ArrayList<>();
+        Subscriber subscriber = new Subscriber("u", Topics.NONE, 1, stream, 1, notRun::add, (s, reason) -> { },
+                () -> SseFrames.retry(4321), HubMetrics.NONE, 0);
+        subscriber.start();
+        subscriber.offer(frame("e1"), false);
+        subscriber.offer(frame("e2"), false);
+        subscriber.close(CloseReason.CLIENT_GONE);
+        notRun.forEach(Runnable::run);
+
+        assertThat(stream.frames).containsExactly("e1", "retry: 4321\n\n");
+    }
+
+    @Test
     void aSocketThatFailsAWriteEndsTheStreamAsClientGone() {
         RecordingStream stream = socketTaking(EventStream.Sent.WHOLE);
         List<CloseReason> reasons = new ArrayList<>();
         Subscriber subscriber = new Subscriber("u", Topics.NONE, 1, stream, 10, Runnable::run,
-                (s, reason) -> reasons.add(reason), HubMetrics.NONE, 0);
+                (s, reason) -> reasons.add(reason), () -> SseFrames.retry(3000), HubMetrics.NONE, 0);
         subscriber.start();
         stream.failing = true;
 

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import jakarta.json.JsonObject;
 
@@ -113,15 +115,19 @@ class OperationsIT {
             for (SseClient reader : readers) {
                 assertThat(reader.awaitEvents(events + 1)).hasSize(events + 1);
             }
-            // The never-reading client lost events to its full queue; now it reads what is left.
-            int receivedByStalled = readUntil(stalled, "ops-" + (events - 1) + ":");
+            // The never-reading client's queue overflowed: its stream took no more events, and ends after what it
+            // had queued. It reads now: the first events, none missing in between, then the end of the stream.
+            List<Integer> receivedByStalled = readToEnd(stalled);
+            int taken = receivedByStalled.size();
+            assertThat(receivedByStalled).isNotEmpty().containsExactlyElementsOf(IntStream.range(0, taken).boxed().toList());
+            assertThat(taken).isLessThan(events);
 
             Metrics after = Metrics.read(management("/metrics?scope=application"));
             assertThat(after.delta(before, "sse_connections_opened_total")).isEqualTo(4);
             assertThat(after.delta(before, "sse_events_published_total")).isEqualTo(events);
-            assertThat(after.delta(before, "sse_events_delivered_total")).isEqualTo(4 * events);
-            assertThat(receivedByStalled).isLessThan(events);
-            assertThat(after.delta(before, "sse_events_dropped_total")).isEqualTo(events - receivedByStalled);
+            assertThat(after.delta(before, "sse_events_delivered_total")).isEqualTo(3L * events + taken);
+            // One event found the full queue; none after it was offered to a stream that was ending.
+            assertThat(after.delta(before, "sse_events_dropped_total")).isEqualTo(1);
             assertThat(after.delta(before, "sse_relay_lag_seconds_count")).isEqualTo(events);
             assertThat(after.delta(before, "sse_fanout_duration_seconds_count")).isEqualTo(events);
 
@@ -136,15 +142,25 @@ class OperationsIT {
                 assertThat(resumedMetrics.delta(before, "sse_events_replayed_total")).isEqualTo(2);
                 assertThat(resumedMetrics.delta(before, "sse_connections_closed_total", "reason=\"replaced\"")).isEqualTo(1);
             }
+            // The overflowed client resumes after the last event it read, as EventSource would: every other one,
+            // once each, in order, and no reset.
+            try (SseClient resumed = SseClient.connect(at("/sse/connect/" + stalledUser),
+                    Map.of("Last-Event-ID", ids.get(taken - 1)))) {
+                assertThat(resumed.awaitEvents(1 + events - taken)).extracting(SseClient.Event::id)
+                        .containsExactlyElementsOf(Stream.concat(Stream.of((String) null), ids.subList(taken, events).stream()).toList());
+                assertThat(resumed.events()).noneMatch(event -> "reset".equals(event.event()));
+            }
         } finally {
             readers.forEach(SseClient::close);
         }
-        // Every connection this test opened (4 + the resumed one) is gone, and counted so.
+        // Every connection this test opened (4 + the two resumed ones) is gone, and counted so; the overflow as a
+        // slow consumer.
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
             Metrics closed = Metrics.read(management("/metrics?scope=application"));
             assertThat(closed.value("sse_connections_active")).isEqualTo(before.value("sse_connections_active"));
-            assertThat(closed.delta(before, "sse_connections_opened_total")).isEqualTo(5);
-            assertThat(closed.delta(before, "sse_connections_closed_total")).isEqualTo(5);
+            assertThat(closed.delta(before, "sse_connections_opened_total")).isEqualTo(6);
+            assertThat(closed.delta(before, "sse_connections_closed_total")).isEqualTo(6);
+            assertThat(closed.delta(before, "sse_connections_closed_total", "reason=\"slow_consumer\"")).isEqualTo(1);
         });
         String log = Files.readString(CLUSTER.messagesLog(1));
         assertThat(log).contains("connect Subscriber[" + stalledUser + "#").contains("disconnect Subscriber[" + stalledUser + "#");
@@ -269,23 +285,20 @@ class OperationsIT {
     }
 
     /** Reads until {@code marker} has been seen; returns how many events ("data: ops-") came. */
-    private static int readUntil(Socket socket, String marker) throws IOException {
+    /** The numbers of the {@code ops-N:} events a raw stream carries, read to its end (which must come). */
+    private static List<Integer> readToEnd(Socket socket) throws IOException {
         socket.setSoTimeout(20_000);
         InputStream in = socket.getInputStream();
         StringBuilder text = new StringBuilder();
         byte[] buffer = new byte[64 * 1024];
-        while (text.indexOf("data: " + marker) < 0) {
-            int read = in.read(buffer);
-            if (read < 0) {
-                throw new AssertionError("stream ended before " + marker);
-            }
+        for (int read; (read = in.read(buffer)) >= 0; ) {
             text.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
         }
-        Matcher events = Pattern.compile("\ndata: ops-\\d+:").matcher(text);
-        int count = 0;
+        Matcher events = Pattern.compile("\ndata: ops-(\\d+):").matcher(text);
+        List<Integer> numbers = new ArrayList<>();
         while (events.find()) {
-            count++;
+            numbers.add(Integer.parseInt(events.group(1)));
         }
-        return count;
+        return numbers;
     }
 }
