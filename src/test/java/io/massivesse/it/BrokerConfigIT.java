@@ -92,10 +92,10 @@ class BrokerConfigIT {
         Path primary = instance("primary", PRIMARY_PORT);
         Path backup = instance("backup", BACKUP_PORT);
         Path primaryLog = run(primary);
-        await().atMost(90, TimeUnit.SECONDS).until(() -> logged(primaryLog, "AMQ221007"));
+        await().atMost(150, TimeUnit.SECONDS).until(() -> logged(primaryLog, "AMQ221007"));
         Path backupLog = run(backup);
         // AMQ221031: the backup announced itself to the primary, so clients learn of it.
-        await().atMost(90, TimeUnit.SECONDS).until(() -> logged(backupLog, "AMQ221031"));
+        await().atMost(150, TimeUnit.SECONDS).until(() -> logged(backupLog, "AMQ221031"));
 
         String url = "(tcp://127.0.0.1:" + PRIMARY_PORT + ",tcp://127.0.0.1:" + BACKUP_PORT + ")?ha=true&reconnectAttempts=-1";
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, "sse", "sse");
@@ -108,7 +108,7 @@ class BrokerConfigIT {
 
             BROKERS.get(0).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             // AMQ221010: the backup is now live, on the primary's journal.
-            await().atMost(90, TimeUnit.SECONDS).until(() -> logged(backupLog, "AMQ221010"));
+            await().atMost(150, TimeUnit.SECONDS).until(() -> logged(backupLog, "AMQ221010"));
             context.createProducer().setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT).send(topic, "after");
             // The acknowledgement of "before" may have died with the primary: it may come again (the nodes
             // recognise such a redelivery by its id), and then "after".

@@ -13,11 +13,11 @@ import java.util.stream.Stream;
 
 import jakarta.json.JsonObject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,24 +34,19 @@ import static org.awaitility.Awaitility.await;
  * heartbeat write, up to 45 s. A client that vanishes (no FIN, no reset: its packets are held on loopback) is
  * gone within the heartbeat, also with an event to it in flight, where the kernel alone would retry ~15 minutes.
  */
+@ResourceLock(SharedClusters.ONE_NODE)
 @Order(15)
 class ClientCloseIT {
 
     /** The default heartbeat: what the close must not wait for. */
-    private static final int HEARTBEAT_SECONDS = 30;
+    private static final int HEARTBEAT_SECONDS = SharedClusters.ONE_NODE_HEARTBEAT_SECONDS;
     /** Far below the heartbeat, far above the milliseconds a close takes: room for a loaded machine. */
     private static final Duration GONE_WITHIN = Duration.ofSeconds(5);
-    private static final LocalCluster CLUSTER = new LocalCluster(9430, 61736)
-            .with("SSE_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT_SECONDS));
+    private static LocalCluster cluster;
 
     @BeforeAll
     static void start() {
-        CLUSTER.start(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        CLUSTER.stop();
+        cluster = SharedClusters.oneNode();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -97,7 +92,7 @@ class ClientCloseIT {
                 // An event a second keeps data unacknowledged (the hold lets its first packet by), so keepalive
                 // never runs: only the node's look at the kernel's state ends the stream before ~15 minutes.
                 while (givenUp < 0 && System.nanoTime() - vanished < Duration.ofSeconds(HEARTBEAT_SECONDS).toNanos()) {
-                    assertThat(postJson(CLUSTER.node(1).resolve("/sse/send/" + user), "{\"data\":\"are you there\"}")
+                    assertThat(postJson(cluster.node(1).resolve("/sse/send/" + user), "{\"data\":\"are you there\"}")
                             .statusCode()).isEqualTo(202);
                     if (!online(user)) {
                         givenUp = System.nanoTime() - vanished;
@@ -119,11 +114,11 @@ class ClientCloseIT {
      * FIN), read until its connected frame: the test decides how its socket ends.
      */
     private static Socket subscribe(String user, String topic, boolean tls) throws Exception {
-        URI node = CLUSTER.node(1);
+        URI node = cluster.node(1);
         Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(node.getHost(), tls ? CLUSTER.httpsPort(1) : node.getPort()), 5000);
+        socket.connect(new InetSocketAddress(node.getHost(), tls ? cluster.httpsPort(1) : node.getPort()), 5000);
         if (tls) {
-            socket = DevelopmentTls.context().getSocketFactory().createSocket(socket, node.getHost(), CLUSTER.httpsPort(1), true);
+            socket = DevelopmentTls.context().getSocketFactory().createSocket(socket, node.getHost(), cluster.httpsPort(1), true);
         }
         socket.setSoTimeout(10_000);
         socket.getOutputStream().write(("GET /sse/connect/" + user + "?topic=" + topic + " HTTP/1.1\r\nHost: localhost\r\n"
@@ -140,20 +135,20 @@ class ClientCloseIT {
     }
 
     private static boolean online(String user) {
-        return json(get(CLUSTER.node(1).resolve("/sse/presence/" + user))).getBoolean("online");
+        return json(get(cluster.node(1).resolve("/sse/presence/" + user))).getBoolean("online");
     }
 
     private static int subscribers(String topic) {
-        JsonObject answer = json(get(CLUSTER.node(1).resolve("/sse/presence?topic=" + topic)));
+        JsonObject answer = json(get(cluster.node(1).resolve("/sse/presence?topic=" + topic)));
         return answer.getInt("subscribers");
     }
 
     private static Metrics metrics() {
-        return Metrics.read(CLUSTER.management(1).resolve("/metrics?scope=application"));
+        return Metrics.read(cluster.management(1).resolve("/metrics?scope=application"));
     }
 
     private static long openFiles() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("/proc/" + CLUSTER.pid(1) + "/fd"))) {
+        try (Stream<Path> files = Files.list(Path.of("/proc/" + cluster.pid(1) + "/fd"))) {
             return files.count();
         }
     }

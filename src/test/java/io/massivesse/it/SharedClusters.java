@@ -16,6 +16,11 @@ public final class SharedClusters {
     public static final String THREE_NODES = "shared cluster of three nodes";
     /** Lock of the two-node cluster: DeliveryIT, TopicsIT, NginxIT, BrowserIT, PushIT, WriterParityIT. */
     public static final String TWO_NODES = "shared cluster of two nodes";
+    /** Lock of the one-node cluster at the default heartbeat: ClientCloseIT, SoakIT. */
+    public static final String ONE_NODE = "shared cluster of one node";
+
+    /** The default heartbeat on the one-node cluster: what noticing a closed client must not wait for. */
+    static final int ONE_NODE_HEARTBEAT_SECONDS = 30;
 
     /** Presence timings short enough for PresenceIT (grace 2 s, a node missing three 1 s announcements is down). */
     static final int PRESENCE_GRACE_SECONDS = 2;
@@ -29,6 +34,14 @@ public final class SharedClusters {
 
     private static final LocalCluster THREE = settings(new LocalCluster(9180, 61626));
     private static final LocalCluster TWO = settings(new LocalCluster(9230, 61716));
+    /** One node of its own, so its counts and open files are the test's alone (a node and broker fewer to start). */
+    private static final LocalCluster ONE = new LocalCluster(9430, 61736)
+            .with("SSE_HEARTBEAT_SECONDS", String.valueOf(ONE_NODE_HEARTBEAT_SECONDS))
+            // SoakIT's clients are all on loopback: one address for all of them.
+            .with("SSE_RATE_SUBSCRIBE_PER_SECOND", "0")
+            .with("SSE_RATE_PUBLISH_PER_SECOND", "0")
+            // A log line per connect and per close would be most of what the node does under SoakIT's churn.
+            .with("SSE_LOG_CONNECTIONS", "off");
 
     private SharedClusters() {
     }
@@ -50,5 +63,11 @@ public final class SharedClusters {
     public static LocalCluster twoNodes() {
         TWO.start(2);
         return TWO;
+    }
+
+    /** One node, running. */
+    public static LocalCluster oneNode() {
+        ONE.start(1);
+        return ONE;
     }
 }

@@ -35,10 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static io.massivesse.it.Http.get;
 import static io.massivesse.it.Http.json;
@@ -55,6 +55,7 @@ import static org.awaitility.Awaitility.await;
  * It guards against a close on a pool thread of the parallel fan-out waiting for the dispatch lock that fan-out
  * holds: under this load the node stopped delivering within seconds.
  */
+@ResourceLock(SharedClusters.ONE_NODE)
 @Order(16)
 class SoakIT {
 
@@ -72,13 +73,6 @@ class SoakIT {
     private static final int MIN_CYCLES = 600;
     /** A node that leaves a publish or a health check unanswered this long is failing. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-    private static final LocalCluster CLUSTER = new LocalCluster(9730, 61786)
-            // Every client is on loopback: one address for all of them.
-            .with("SSE_RATE_SUBSCRIBE_PER_SECOND", "0")
-            .with("SSE_RATE_PUBLISH_PER_SECOND", "0")
-            .with("SSE_HEARTBEAT_SECONDS", String.valueOf(LocalCluster.HEARTBEAT_SECONDS))
-            // A log line per connect and per close would be most of what the node does.
-            .with("SSE_LOG_CONNECTIONS", "off");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(REQUEST_TIMEOUT).build();
 
@@ -99,14 +93,12 @@ class SoakIT {
     /** Every liveness sample that was not 200 (or not answered in time), with its time and answer. */
     private final List<String> notUp = new CopyOnWriteArrayList<>();
 
+    /** One node of its own for the test's time (shared with ClientCloseIT, one class at a time). */
+    private static LocalCluster cluster;
+
     @BeforeAll
     static void start() {
-        CLUSTER.start(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        CLUSTER.stop();
+        cluster = SharedClusters.oneNode();
     }
 
     @Test
@@ -161,7 +153,7 @@ class SoakIT {
             long margin = Math.max(30, filesBefore / 100);
             await("the node holds only the steady streams").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                        Metrics metrics = Metrics.read(CLUSTER.management(1).resolve("/metrics?scope=application"));
+                        Metrics metrics = Metrics.read(cluster.management(1).resolve("/metrics?scope=application"));
                         assertThat(metrics.value("sse_connections_active")).as("active connections").isEqualTo(STEADY);
                         assertThat(metrics.value("sse_topics_active")).as("active topics").isEqualTo(STEADY_TOPICS);
                         assertThat(metrics.value("sse_presence_users")).as("users presence keeps").isEqualTo(STEADY);
@@ -177,12 +169,16 @@ class SoakIT {
             churners.shutdownNow();
             ticks.shutdownNow();
         }
+        // The next class on this node counts from a node that holds nothing of this one.
+        await("the steady streams gone").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                Metrics.read(cluster.management(1).resolve("/metrics?scope=application")).value("sse_connections_active"))
+                .isZero());
     }
 
     /** One churner: connects as one of its users and leaves in a way picked at random, until the churn ends. */
     private void churn(int churner, long endNanos) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        URI node = CLUSTER.node(1);
+        URI node = cluster.node(1);
         byte[] buffer = new byte[4096];
         while (System.nanoTime() < endNanos) {
             Way way = Way.values()[random.nextInt(Way.values().length)];
@@ -259,7 +255,7 @@ class SoakIT {
 
     /** The status of a JSON publish, or -1 when the node did not answer in time. */
     private static int publish(String path, String event, String data) {
-        HttpRequest request = HttpRequest.newBuilder(CLUSTER.node(1).resolve(path)).timeout(REQUEST_TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(cluster.node(1).resolve(path)).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\",\"event\":\"" + event + "\"}")).build();
         try {
@@ -274,7 +270,7 @@ class SoakIT {
 
     private void sampleLiveness() {
         String at = String.format("at %.1f s: ", secondsIn());
-        HttpRequest request = HttpRequest.newBuilder(CLUSTER.management(1).resolve("/health/live")).timeout(REQUEST_TIMEOUT).build();
+        HttpRequest request = HttpRequest.newBuilder(cluster.management(1).resolve("/health/live")).timeout(REQUEST_TIMEOUT).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -307,11 +303,11 @@ class SoakIT {
     }
 
     private static boolean online(String user) {
-        return json(get(CLUSTER.node(1).resolve("/sse/presence/" + user))).getBoolean("online");
+        return json(get(cluster.node(1).resolve("/sse/presence/" + user))).getBoolean("online");
     }
 
     private static long openFiles() throws IOException {
-        try (var files = Files.list(Path.of("/proc/" + CLUSTER.pid(1) + "/fd"))) {
+        try (var files = Files.list(Path.of("/proc/" + cluster.pid(1) + "/fd"))) {
             return files.count();
         }
     }
@@ -340,7 +336,7 @@ class SoakIT {
         }
 
         void connect(String user, String topic) throws IOException {
-            URI node = CLUSTER.node(1);
+            URI node = cluster.node(1);
             SocketChannel channel = SocketChannel.open(new InetSocketAddress(node.getHost(), node.getPort()));
             channel.write(ByteBuffer.wrap(request(user, topic)));
             channel.configureBlocking(false);
