@@ -8,7 +8,8 @@ package io.massivesse.it;
  * with the same settings before the next class runs ({@link LocalCluster#start}).
  * <p>Both have the same settings, the tests' defaults plus what their classes need: at most 8 topics per
  * connection (TopicsIT), and short presence timings (PresenceIT). Two clusters instead of one so the two
- * groups of classes run side by side.
+ * groups of classes run side by side. The one-node cluster runs at the default heartbeat with the rate limits off
+ * (ClientCloseIT, SoakIT).
  */
 public final class SharedClusters {
 
