@@ -307,13 +307,7 @@ public final class Subscriber {
         }
         onClosed.accept(this, reason);
         if (startWriter) {
-            try {
-                writers.execute(this::writeQueued);
-            } catch (RuntimeException | Error e) {
-                // Only while the node stops or no thread can be made: end the stream here instead.
-                LOG.log(Level.FINE, this + ": no writer to end the stream", e);
-                endStream();
-            }
+            startWriter();
         }
         return true;
     }
