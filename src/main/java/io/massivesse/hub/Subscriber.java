@@ -374,7 +374,8 @@ public final class Subscriber {
             }
             try {
                 stream.write(batch);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
+                // An Error too: a writer that dies without ending the stream would leave it open for good.
                 LOG.log(Level.FINE, this + ": write failed", e);
                 close(CloseReason.CLIENT_GONE);
                 synchronized (this) {
